@@ -1,0 +1,165 @@
+/**
+ * The policy and service configuration: one schema, validated once (CLI start-up, Lambda init, `cdk synth`).
+ * Errors name the offending key. Nothing that decides security has a silent default; the defaults that exist
+ * are the hardened ones (pipeline source `push` only, refs `protected` only).
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+const issuerUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const GitLabTokenSource = z
+  .union([
+    z.object({ env: z.string().min(1) }).strict(),
+    z.object({ file: z.string().min(1) }).strict(),
+    z.object({ secretArn: z.string().startsWith('arn:') }).strict(),
+    z.object({ secretName: z.string().min(1) }).strict(),
+  ])
+  .describe('Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.');
+
+export const TrustedIssuerSchema = z
+  .object({
+    /** The token's `iss`, e.g. https://gitlab.com. Matched against the IAM OIDC provider URL in CloudTrail. */
+    issuer: issuerUrl,
+    /** The REST API base, e.g. https://gitlab.com/api/v4 (self-managed instances, proxies). */
+    apiUrl: issuerUrl,
+    token: GitLabTokenSource.optional(),
+    /** Per-lookup deadline, milliseconds, including retries. */
+    lookupTimeoutMs: z.number().int().min(100).max(120_000).default(8_000),
+    /** Concurrent requests to this instance. */
+    concurrency: z.number().int().min(1).max(64).default(8),
+    maxRetries: z.number().int().min(0).max(10).default(3),
+  })
+  .strict();
+
+export const SessionNamePatternSchema = z
+  .object({
+    name: z.string().min(1),
+    /** A regular expression with named groups `pipeline_id` (required) and optionally `project_id`. */
+    regex: z.string().min(1),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    let re: RegExp;
+    try {
+      re = new RegExp(p.regex);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${String(e)}` });
+      return;
+    }
+    if (!re.source.includes('(?<pipeline_id>')) {
+      ctx.addIssue({ code: 'custom', path: ['regex'], message: 'must contain a named group (?<pipeline_id>...)' });
+    }
+  });
+
+export const DEFAULT_SESSION_NAME_PATTERNS: readonly z.input<typeof SessionNamePatternSchema>[] = [
+  { name: 'pipeline-id', regex: '^pipeline-(?<pipeline_id>[0-9]{1,19})$' },
+  // GitLab's AWS docs: role-session-name "GitLabRunner-${CI_PROJECT_ID}-${CI_PIPELINE_ID}"
+  // See: https://docs.gitlab.com/ci/cloud_services/aws/
+  { name: 'gitlab-runner', regex: '^GitLabRunner-(?<project_id>[0-9]{1,19})-(?<pipeline_id>[0-9]{1,19})$' },
+];
+
+export const PIPELINE_SOURCES = [
+  'push',
+  'web',
+  'trigger',
+  'schedule',
+  'api',
+  'external',
+  'pipeline',
+  'chat',
+  'webide',
+  'merge_request_event',
+  'external_pull_request_event',
+  'parent_pipeline',
+  'ondemand_dast_scan',
+  'ondemand_dast_validation',
+  'security_orchestration_policy',
+  'pipeline_execution_policy_schedule',
+  'container_registry_push',
+  'duo_workflow',
+] as const;
+
+export const ProductionRoleSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    /** Role ARN globs (`*` matches within an ARN, any account): arn:aws:iam::*:role/prod-deploy */
+    roleArns: z.array(z.string().startsWith('arn:')).min(1),
+    /** Issuers allowed for this role; default: all trusted issuers. */
+    issuers: z.array(issuerUrl).min(1).optional(),
+    /** Pinned numeric project IDs. Paths can be renamed and recycled; IDs cannot. */
+    allowedProjectIds: z.array(z.number().int().positive()).min(1),
+    /** `protected` (GitLab's protected branches/tags), or explicit names and globs (`main`, `release/*`). */
+    allowedRefs: z.array(z.string().min(1)).min(1).default(['protected']),
+    allowedRefTypes: z.array(z.enum(['branch', 'tag'])).min(1).default(['branch', 'tag']),
+    /** Hardened default: `push` only. Unknown sources are never allowed unless listed. */
+    allowedPipelineSources: z.array(z.string().min(1)).min(1).default(['push']),
+    /** Allowed `aud` values; required, pin a project-specific audience. */
+    allowedAudiences: z.array(z.string().min(1)).min(1),
+    severity: z.enum(['critical', 'high', 'medium', 'low']).default('critical'),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    trustedIssuers: z.array(TrustedIssuerSchema).min(1),
+    /**
+     * Issuers that are known not to be GitLab (GitHub Actions, EKS...). Their assumptions are `ignored`.
+     * Any other untrusted issuer on a production role is an alert (UNTRUSTED_ISSUER).
+     */
+    ignoredIssuers: z.array(issuerUrl).default([]),
+    sessionNamePatterns: z.array(SessionNamePatternSchema).default([...DEFAULT_SESSION_NAME_PATTERNS]),
+    productionRoles: z.array(ProductionRoleSchema).min(1),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const trusted = new Set(c.trustedIssuers.map((i) => i.issuer));
+    c.productionRoles.forEach((r, i) => {
+      r.issuers?.forEach((iss, j) => {
+        if (!trusted.has(iss)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['productionRoles', i, 'issuers', j],
+            message: `issuer ${iss} is not in trustedIssuers (${[...trusted].join(', ')})`,
+          });
+        }
+      });
+    });
+    const names = new Set<string>();
+    c.productionRoles.forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['productionRoles', i, 'name'], message: `duplicate role name ${r.name}` });
+      names.add(r.name);
+    });
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type TrustedIssuer = z.output<typeof TrustedIssuerSchema>;
+export type ProductionRole = z.output<typeof ProductionRoleSchema>;
+export type SessionNamePattern = z.output<typeof SessionNamePatternSchema>;
+export type TokenSource = NonNullable<TrustedIssuer['token']>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}
+
+/** Validates a parsed config value. Throws ConfigError naming the first bad key; `origin` names the file. */
+export function parseConfig(value: unknown, origin = 'config'): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const first = issues[0];
+  const key = first ? formatPath(first.path) : '';
+  const lines = issues.map((i) => `  ${formatPath(i.path) || '(root)'}: ${i.message}`);
+  throw new ConfigError(`${origin}: invalid configuration\n${lines.join('\n')}`, key);
+}
+
+/** JSON Schema for editors and `$schema` references. */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' });
+}
