@@ -93,6 +93,11 @@ export const ProductionRoleSchema = z
     issuers: z.array(issuerUrl).min(1).optional(),
     /** Pinned numeric project IDs. Paths can be renamed and recycled; IDs cannot. */
     allowedProjectIds: z.array(z.number().int().positive()).min(1),
+    /**
+     * Optional: the project paths your IAM trust policy names (`project_path:acme/deploy:*`). When such a path now
+     * resolves to a project that is not pinned, the path was renamed, transferred or recycled: PROJECT_ID_MISMATCH.
+     */
+    allowedProjectPaths: z.array(z.string().min(1)).default([]),
     /** `protected` (GitLab's protected branches/tags), or explicit names and globs (`main`, `release/*`). */
     allowedRefs: z.array(z.string().min(1)).min(1).default(['protected']),
     allowedRefTypes: z.array(z.enum(['branch', 'tag'])).min(1).default(['branch', 'tag']),
@@ -101,6 +106,57 @@ export const ProductionRoleSchema = z
     /** Allowed `aud` values; required, pin a project-specific audience. */
     allowedAudiences: z.array(z.string().min(1)).min(1),
     severity: z.enum(['critical', 'high', 'medium', 'low']).default('critical'),
+  })
+  .strict();
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, 'an AWS region such as us-east-1');
+
+/** Deployment settings: read by `cdk synth` only; the CLI ignores them. */
+export const DeploymentSchema = z
+  .object({
+    /** Email addresses subscribed to the alert topic (they must confirm the subscription). */
+    alertEmails: z.array(z.string().email()).default([]),
+    /** Email addresses for the operations topic (dead letters, errors, unverified verdicts). */
+    operationsEmails: z.array(z.string().email()).default([]),
+    /** AWS Chatbot Slack channel; both IDs are needed. */
+    slack: z
+      .object({
+        workspaceId: z.string().regex(/^[A-Z0-9]+$/, 'a Slack workspace ID such as T012ABCDE'),
+        channelId: z.string().regex(/^[A-Z0-9]+$/, 'a Slack channel ID such as C012ABCDE'),
+      })
+      .strict()
+      .optional(),
+    /** Days before decision-log objects expire (transition to Glacier IR after 90 days when larger). */
+    decisionLogRetentionDays: z.number().int().min(1).max(3650).default(400),
+    logRetentionDays: z.number().int().min(1).max(3653).default(90),
+    /** Function timeout, seconds; GitLab deadlines are kept well inside it. */
+    functionTimeoutSeconds: z.number().int().min(10).max(900).default(60),
+    /** Daily reconciliation of assumptions the live path missed; off by default. */
+    reconcile: z
+      .object({
+        enabled: z.boolean().default(false),
+        schedule: z.string().default('cron(17 3 * * ? *)'),
+        lookbackHours: z.number().int().min(1).max(2160).default(48),
+        regions: z.array(awsRegion).min(1).default(['us-east-1']),
+      })
+      .strict()
+      .default({ enabled: false, schedule: 'cron(17 3 * * ? *)', lookbackHours: 48, regions: ['us-east-1'] }),
+    /** Athena over CloudTrail history: omitted means no Glue tables. */
+    athena: z
+      .object({
+        cloudTrailBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+        /** Prefix before AWSLogs/, without slashes at either end; empty for none. */
+        cloudTrailPrefix: z.string().default(''),
+        /** Set for an organization trail (AWSLogs/<org-id>/<account>/CloudTrail/...). */
+        organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5').optional(),
+        accounts: z.array(z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID')).min(1),
+        regions: z.array(awsRegion).min(1),
+        /** Earliest date for partition projection, yyyy/MM/dd. */
+        projectionStartDate: z.string().regex(/^[0-9]{4}\/[0-9]{2}\/[0-9]{2}$/, 'yyyy/MM/dd').default('2024/01/01'),
+        bytesScannedCutoffPerQuery: z.number().int().min(10_000_000).default(10_000_000_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -115,6 +171,7 @@ export const ConfigSchema = z
     ignoredIssuers: z.array(issuerUrl).default([]),
     sessionNamePatterns: z.array(SessionNamePatternSchema).default([...DEFAULT_SESSION_NAME_PATTERNS]),
     productionRoles: z.array(ProductionRoleSchema).min(1),
+    deployment: DeploymentSchema.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -142,6 +199,7 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type TrustedIssuer = z.output<typeof TrustedIssuerSchema>;
 export type ProductionRole = z.output<typeof ProductionRoleSchema>;
 export type SessionNamePattern = z.output<typeof SessionNamePatternSchema>;
+export type Deployment = z.output<typeof DeploymentSchema>;
 export type TokenSource = NonNullable<TrustedIssuer['token']>;
 
 function formatPath(path: readonly PropertyKey[]): string {

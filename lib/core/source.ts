@@ -7,7 +7,8 @@ import type { InputError } from './errors';
  */
 export type SourceItem =
   | { readonly kind: 'assumption'; readonly assumption: RoleAssumption; readonly source: string; readonly record: number }
-  | { readonly kind: 'skipped'; readonly eventName: string; readonly source: string }
+  /** `count` records of other events (a fast path may skip many at once without parsing each). */
+  | { readonly kind: 'skipped'; readonly eventName: string; readonly source: string; readonly count: number }
   | { readonly kind: 'error'; readonly error: InputError };
 
 export type RecordSource = AsyncIterable<SourceItem>;
