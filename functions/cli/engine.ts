@@ -1,0 +1,126 @@
+/**
+ * Wiring shared by `evaluate`, `hunt` and the demo: config -> GitLab tokens -> GitLab directory -> evaluator, and the
+ * loop that judges a record source with bounded concurrency while keeping the source's order in the output.
+ */
+import type { Config } from '../../lib/core/config';
+import { createEvaluator } from '../../lib/core/correlate';
+import { InputError, type OidcWatchError } from '../../lib/core/errors';
+import type { GitLabStats } from '../../lib/core/gitlab-port';
+import type { RoleAssumption } from '../../lib/core/assumption';
+import type { Logger } from '../../lib/core/logger';
+import type { RecordSource } from '../../lib/core/source';
+import type { Verdict } from '../../lib/core/verdict';
+import { createGitLabDirectory } from '../../lib/adapters/gitlab';
+import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
+import type { RunCounts } from './output';
+
+export interface Engine {
+  readonly evaluator: ReturnType<typeof createEvaluator>;
+  gitlabStats(): GitLabStats;
+}
+
+export interface EngineOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger?: Logger;
+  /** false only for the benchmark's naive baseline. */
+  readonly cache?: boolean;
+  readonly readSecret?: (id: string) => Promise<string>;
+}
+
+export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
+  const tokens = new Map<string, string | undefined>();
+  for (const issuer of config.trustedIssuers) {
+    tokens.set(
+      issuer.issuer,
+      await resolveGitLabToken(issuer.token, {
+        env: options.env,
+        ...(options.readSecret ? { readSecret: options.readSecret } : {}),
+      }),
+    );
+  }
+  const directory = createGitLabDirectory(config.trustedIssuers, tokens, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+  });
+  const evaluator = createEvaluator({ config, gitlab: directory });
+  return { evaluator, gitlabStats: () => directory.stats() };
+}
+
+export interface JudgeHandlers {
+  onVerdict(v: Verdict): void | Promise<void>;
+  onError(e: OidcWatchError): void;
+  /** Called after each item; for progress displays. */
+  onProgress?(counts: RunCounts): void;
+}
+
+type Settled = { ok: true; verdict: Verdict } | { ok: false; error: unknown; assumption: RoleAssumption };
+
+/**
+ * Judges every record of a source. Records that need no GitLab lookup are judged synchronously; the others run
+ * concurrently (at most `concurrency` in flight; the GitLab adapter bounds its own requests), and verdicts are
+ * emitted in source order. An evaluation that throws is an error for that record, never a silent pass.
+ */
+export async function judgeSource(
+  source: RecordSource,
+  engine: Engine,
+  counts: RunCounts,
+  handlers: JudgeHandlers,
+  concurrency = 64,
+): Promise<void> {
+  const window: Promise<Settled>[] = [];
+  const emit = async (s: Settled): Promise<void> => {
+    if (s.ok) {
+      counts.verdicts[s.verdict.verdict] += 1;
+      await handlers.onVerdict(s.verdict);
+    } else {
+      counts.errors += 1;
+      const reason = s.error instanceof Error ? s.error.message : String(s.error);
+      handlers.onError(
+        new InputError(`evaluation failed for event ${s.assumption.eventId}: ${reason}`, s.assumption.eventId, undefined, {
+          cause: s.error,
+        }),
+      );
+    }
+  };
+  for await (const item of source) {
+    switch (item.kind) {
+      case 'skipped':
+        counts.skipped += item.count;
+        break;
+      case 'error':
+        counts.errors += 1;
+        handlers.onError(item.error);
+        break;
+      case 'assumption': {
+        counts.records += 1;
+        const quick = engine.evaluator.triage(item.assumption);
+        if (quick && window.length === 0) {
+          await emit({ ok: true, verdict: quick });
+          break;
+        }
+        const assumption = item.assumption;
+        window.push(
+          quick
+            ? Promise.resolve<Settled>({ ok: true, verdict: quick })
+            : engine.evaluator.evaluate(assumption).then(
+                (verdict): Settled => ({ ok: true, verdict }),
+                (error: unknown): Settled => ({ ok: false, error, assumption }),
+              ),
+        );
+        if (window.length >= concurrency) {
+          const head = window.shift();
+          if (head) await emit(await head);
+        }
+        break;
+      }
+    }
+    handlers.onProgress?.(counts);
+  }
+  for (let head = window.shift(); head; head = window.shift()) {
+    await emit(await head);
+    handlers.onProgress?.(counts);
+  }
+  const stats = engine.gitlabStats();
+  counts.gitlabRequests = stats.requests;
+  counts.gitlabCacheHits = stats.cacheHits;
+}
