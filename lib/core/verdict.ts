@@ -3,7 +3,13 @@ import type { RoleAssumption } from './assumption';
 export type VerdictKind = 'alert' | 'unverified' | 'ok' | 'ignored';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+};
 
 /** Stable finding codes. Never rename one: alert routing and Athena queries depend on them. */
 export const FINDING_CODES = [
@@ -21,6 +27,10 @@ export const FINDING_CODES = [
   'ASSUME_ROLE_FAILED',
   'SUBJECT_UNPARSED',
   'GITLAB_UNAVAILABLE',
+  /** The sub carries no ref_type and GitLab's pipeline record could not supply it (unverified). */
+  'REF_TYPE_UNKNOWN',
+  /** Safety net: a production-role check ended without a conclusion and without another finding (unverified). */
+  'CHECKS_INCOMPLETE',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
