@@ -1,0 +1,418 @@
+/**
+ * The HTTP layer under gitbeaker: our own request handler, plugged into gitbeaker's resource classes through
+ * `createRequesterFn` from @gitbeaker/requester-utils.
+ *
+ * Why not @gitbeaker/rest's default handler: it retries 429/502 up to 10 times with its own backoff, ignores
+ * Retry-After, and its query timeout defaults to 300 s. Inside a Lambda with a per-lookup budget of a few seconds that
+ * would turn "GitLab is slow" into "the function timed out". Here every lookup has ONE deadline covering queueing,
+ * retries, backoff and Retry-After waits, and every wait is abortable by it.
+ * See: https://github.com/jdalrymple/gitbeaker/blob/main/packages/rest/src/Requester.ts
+ * See: https://docs.gitlab.com/api/rest/troubleshooting/ (429, Retry-After)
+ */
+import {
+  createRequesterFn,
+  type FormattedResponse,
+  type RequesterType,
+  type ResourceOptions,
+  type ResponseBodyTypes,
+} from '@gitbeaker/requester-utils';
+import { z } from 'zod';
+import { GitLabUnavailableError, OidcWatchError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { Semaphore, sleep, WaitAbortedError } from '../concurrency';
+
+/** GitLab answered with a status that retrying will not change (404, 401, 403, 400...). */
+export class GitLabStatusError extends OidcWatchError {
+  public constructor(
+    message: string,
+    public readonly status: number,
+    /** GitLab's own `message`/`error` text, e.g. "404 Project Not Found" (truncated). */
+    public readonly gitlabMessage: string,
+  ) {
+    super(message);
+  }
+}
+
+/** GitLab answered 2xx with a body we cannot read as JSON of the kind gitbeaker expects. */
+export class GitLabResponseShapeError extends OidcWatchError {}
+
+/** One lookup's budget: an absolute deadline (monotonic clock) and the signal that fires when it passes. */
+export interface RequestContext {
+  readonly deadlineAt: number;
+  readonly signal: AbortSignal;
+}
+
+export interface GitLabHttpOptions {
+  /** API base, without trailing slash: https://gitlab.example.com/api/v4 */
+  readonly apiUrl: string;
+  /** Only used to scrub it from anything we write; the header itself comes from gitbeaker's auth headers. */
+  readonly token: string | undefined;
+  readonly lookupTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly concurrency: number;
+  readonly maxRetries: number;
+  readonly baseBackoffMs: number;
+  readonly logger: Logger;
+  /** Jitter source; injectable so backoff stays deterministic where it needs to be. */
+  readonly random?: () => number;
+}
+
+/** Redirects followed per request (moved projects answer one 301; more means a loop). */
+const MAX_REDIRECTS = 5;
+/** GitLab's error messages are short; anything longer is a proxy page we do not want in details or logs. */
+const MAX_MESSAGE_CHARS = 200;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export const now = (): number => performance.now();
+
+/**
+ * Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns milliseconds to wait, or undefined
+ * when absent or unreadable (the caller then falls back to exponential backoff).
+ * See: https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
+ */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowEpochMs: number = Date.now(),
+): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowEpochMs);
+}
+
+const HandlerOptionsSchema = z.object({
+  method: z.string().default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  searchParams: z.string().optional(),
+});
+
+type SendResult =
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly headers: Record<string, string>;
+      readonly text: string;
+    }
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'network'; readonly code: string }
+  | { readonly kind: 'deadline' };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRecordArray(value: unknown): value is Record<string, unknown>[] {
+  return Array.isArray(value) && value.every(isRecord);
+}
+
+/** Narrows parsed JSON to what gitbeaker's helpers accept (objects, arrays of objects, scalars). */
+function toBody(value: unknown): ResponseBodyTypes {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  if (isRecord(value) || isRecordArray(value)) return value;
+  throw new GitLabResponseShapeError('GitLab answered JSON that is neither an object nor a list of objects');
+}
+
+function gitlabMessageOf(text: string, contentType: string | undefined): string {
+  if (contentType?.includes('json')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (isRecord(parsed)) {
+        const message = parsed['message'] ?? parsed['error'];
+        if (typeof message === 'string') return message.slice(0, MAX_MESSAGE_CHARS);
+        if (message !== undefined) return JSON.stringify(message).slice(0, MAX_MESSAGE_CHARS);
+      }
+    } catch (error) {
+      if (!(error instanceof SyntaxError))
+        throw new OidcWatchError('unexpected error reading a GitLab error body', { cause: error });
+      // A JSON content type with a body that is not JSON: fall through to the raw text.
+    }
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
+}
+
+function networkCode(error: unknown): string {
+  // undici: TypeError('fetch failed', { cause: Error & { code: 'ECONNREFUSED' } }) or TypeError('terminated').
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (isRecord(cause) && typeof cause['code'] === 'string') return cause['code'];
+  return error instanceof Error ? error.message : 'unknown network error';
+}
+
+/** One GitLab instance's transport: bounded concurrency, retries, deadlines, Retry-After, shared 429 pause. */
+export class GitLabHttpClient {
+  public requests = 0;
+  public retries = 0;
+  private readonly apiBase: URL;
+  private readonly semaphore: Semaphore;
+  private readonly random: () => number;
+  /** Monotonic time until which the instance asked us (429 + Retry-After) to send nothing. */
+  private pausedUntil = 0;
+
+  public constructor(private readonly options: GitLabHttpOptions) {
+    this.apiBase = new URL(`${options.apiUrl.replace(/\/+$/, '')}/`);
+    this.semaphore = new Semaphore(options.concurrency);
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Requests currently on the wire (for tests and summaries). */
+  public get inFlight(): number {
+    return this.semaphore.inUse;
+  }
+
+  /**
+   * A gitbeaker `requesterFn` bound to one lookup's budget. gitbeaker's helpers pass no per-call context to the
+   * requester (only a signal derived from `queryTimeout`, which we disable), so the lookup builds its resource with
+   * this requester; constructing a resource is cheap (no I/O, no timers with `rateLimits: {}`).
+   */
+  public requesterFn(ctx: RequestContext): (serviceOptions: ResourceOptions) => RequesterType {
+    return createRequesterFn(
+      (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
+      (endpoint, options) => this.handle(endpoint, options, ctx),
+    );
+  }
+
+  /** Removes the token from text we are about to put in a detail or a log line (defence in depth). */
+  public scrub(text: string): string {
+    const token = this.options.token;
+    return token ? text.split(token).join('[redacted]') : text;
+  }
+
+  private async handle(
+    endpoint: string,
+    rawOptions: Record<string, unknown> | undefined,
+    ctx: RequestContext,
+  ): Promise<FormattedResponse> {
+    const options = HandlerOptionsSchema.parse(rawOptions ?? {});
+    if (options.method !== 'GET') {
+      // The service only reads; a write here is a programming error, not a GitLab outcome.
+      throw new OidcWatchError(`refusing ${options.method} ${endpoint}: the GitLab adapter is read-only`);
+    }
+    let url = new URL(endpoint, this.apiBase);
+    if (options.searchParams) url.search = options.searchParams;
+    const headers = { accept: 'application/json', ...options.headers };
+
+    let attempt = 0;
+    let redirects = 0;
+    for (;;) {
+      await this.waitForPause(ctx, url);
+      const result = await this.sendOnce(url, headers, ctx);
+      let problem: string;
+      let retryAfterMs: number | undefined;
+      switch (result.kind) {
+        case 'deadline':
+          throw this.unavailable(
+            url,
+            `no answer within the ${this.options.lookupTimeoutMs} ms lookup deadline`,
+          );
+        case 'timeout':
+          problem = `no answer within ${result.afterMs} ms`;
+          break;
+        case 'network':
+          problem = `network error (${result.code})`;
+          break;
+        case 'response': {
+          const { status } = result;
+          if (status >= 200 && status < 300) return this.formatted(result);
+          if (REDIRECT_STATUSES.has(status)) {
+            url = this.followRedirect(url, result.headers['location'], ++redirects);
+            continue;
+          }
+          if (status === 429) {
+            retryAfterMs = parseRetryAfter(result.headers['retry-after']);
+            problem = 'rate limited (429)';
+            if (retryAfterMs !== undefined) {
+              const remaining = ctx.deadlineAt - now();
+              if (retryAfterMs >= remaining) {
+                throw this.unavailable(
+                  url,
+                  `${problem}: Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.max(0, Math.floor(remaining))} ms left in the lookup deadline`,
+                );
+              }
+              // Everyone talking to this instance waits, not only this request.
+              this.pausedUntil = Math.max(this.pausedUntil, now() + retryAfterMs);
+            }
+            break;
+          }
+          if (status >= 500) {
+            problem = `GitLab answered ${status}`;
+            break;
+          }
+          const gitlabMessage = this.scrub(gitlabMessageOf(result.text, result.headers['content-type']));
+          throw new GitLabStatusError(
+            `GitLab answered ${status} (${gitlabMessage}) for GET ${this.describe(url)}`,
+            status,
+            gitlabMessage,
+          );
+        }
+      }
+
+      if (attempt >= this.options.maxRetries) {
+        throw this.unavailable(
+          url,
+          `${problem}; gave up after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}`,
+        );
+      }
+      const waitMs = retryAfterMs ?? this.backoffMs(attempt);
+      if (now() + waitMs >= ctx.deadlineAt) {
+        throw this.unavailable(
+          url,
+          `${problem}; no time left in the ${this.options.lookupTimeoutMs} ms lookup deadline to retry`,
+        );
+      }
+      attempt += 1;
+      this.retries += 1;
+      this.options.logger.debug(
+        {
+          gitlab: this.apiBase.origin,
+          path: this.describe(url),
+          problem,
+          attempt,
+          waitMs: Math.round(waitMs),
+        },
+        'GitLab request will be retried',
+      );
+      await this.sleepWithinDeadline(waitMs, ctx, url, problem);
+    }
+  }
+
+  /** Exponential backoff with "equal jitter": half fixed, half random, so synchronized callers spread out. */
+  private backoffMs(attempt: number): number {
+    const ceiling = this.options.baseBackoffMs * 2 ** attempt;
+    return ceiling / 2 + (this.random() * ceiling) / 2;
+  }
+
+  private async waitForPause(ctx: RequestContext, url: URL): Promise<void> {
+    const waitMs = this.pausedUntil - now();
+    if (waitMs <= 0) return;
+    if (now() + waitMs >= ctx.deadlineAt) {
+      throw this.unavailable(
+        url,
+        `GitLab asked us (429 Retry-After) to pause ${Math.ceil(waitMs / 1000)} s, past the lookup deadline`,
+      );
+    }
+    await this.sleepWithinDeadline(waitMs, ctx, url, 'rate limited (429)');
+  }
+
+  private async sleepWithinDeadline(
+    ms: number,
+    ctx: RequestContext,
+    url: URL,
+    problem: string,
+  ): Promise<void> {
+    try {
+      await sleep(ms, ctx.signal);
+    } catch (error) {
+      if (error instanceof WaitAbortedError)
+        throw this.unavailable(
+          url,
+          `${problem}; the ${this.options.lookupTimeoutMs} ms lookup deadline passed while waiting to retry`,
+        );
+      throw error;
+    }
+  }
+
+  /** One HTTP exchange under a permit, bounded by the per-request timeout and the lookup deadline. */
+  private async sendOnce(
+    url: URL,
+    headers: Record<string, string>,
+    ctx: RequestContext,
+  ): Promise<SendResult> {
+    let release: () => void;
+    try {
+      release = await this.semaphore.acquire(ctx.signal);
+    } catch (error) {
+      if (error instanceof WaitAbortedError) return { kind: 'deadline' };
+      throw error;
+    }
+    const afterMs = Math.max(1, Math.min(this.options.requestTimeoutMs, Math.floor(ctx.deadlineAt - now())));
+    const attempt = new AbortController();
+    const timer = setTimeout(() => attempt.abort(new Error(`request timeout ${afterMs} ms`)), afterMs);
+    const onDeadline = (): void => attempt.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onDeadline, { once: true });
+    try {
+      if (ctx.signal.aborted) return { kind: 'deadline' };
+      this.requests += 1;
+      // redirect: 'manual' — fetch would otherwise follow cross-origin redirects carrying our PRIVATE-TOKEN header
+      // (the Fetch spec only strips Authorization). We follow same-origin API redirects ourselves.
+      const response = await fetch(url, {
+        method: 'GET',
+        headers,
+        redirect: 'manual',
+        signal: attempt.signal,
+      });
+      const text = await response.text();
+      return {
+        kind: 'response',
+        status: response.status,
+        headers: Object.fromEntries(response.headers.entries()),
+        text,
+      };
+    } catch (error) {
+      if (ctx.signal.aborted) return { kind: 'deadline' };
+      if (attempt.signal.aborted) return { kind: 'timeout', afterMs };
+      // undici reports every transport failure (refused, reset, DNS, TLS, body cut short) as a TypeError.
+      if (error instanceof TypeError) return { kind: 'network', code: this.scrub(networkCode(error)) };
+      throw new OidcWatchError('unexpected error while calling GitLab', { cause: error });
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onDeadline);
+      release();
+    }
+  }
+
+  private formatted(result: Extract<SendResult, { kind: 'response' }>): FormattedResponse {
+    const contentType = result.headers['content-type'] ?? '';
+    if (result.status === 204 || result.text === '')
+      return { body: null, headers: result.headers, status: result.status };
+    if (!contentType.includes('json')) {
+      throw new GitLabResponseShapeError(
+        `GitLab answered ${result.status} with ${contentType || 'no content type'} instead of JSON`,
+      );
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(result.text);
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        throw new GitLabResponseShapeError(
+          `GitLab answered ${result.status} with a body that is not valid JSON`,
+          { cause: error },
+        );
+      throw error;
+    }
+    return { body: toBody(parsed), headers: result.headers, status: result.status };
+  }
+
+  /** Follows a redirect only inside this instance's API (a moved project answers 301 to /api/v4/projects/<id>). */
+  private followRedirect(from: URL, location: string | undefined, count: number): URL {
+    if (!location)
+      throw new GitLabResponseShapeError(
+        `GitLab answered a redirect without Location for GET ${this.describe(from)}`,
+      );
+    if (count > MAX_REDIRECTS)
+      throw new GitLabResponseShapeError(
+        `more than ${MAX_REDIRECTS} redirects for GET ${this.describe(from)}`,
+      );
+    const target = new URL(location, from);
+    if (target.origin !== this.apiBase.origin || !target.pathname.startsWith(this.apiBase.pathname)) {
+      // Never send the token elsewhere; the lookup ends as "could not tell".
+      throw new GitLabResponseShapeError(
+        `GitLab redirected GET ${this.describe(from)} outside its API (${target.origin}); not followed`,
+      );
+    }
+    return target;
+  }
+
+  /** Path relative to the API base, for details and logs (no query string, no host). */
+  private describe(url: URL): string {
+    const path = url.pathname.startsWith(this.apiBase.pathname)
+      ? url.pathname.slice(this.apiBase.pathname.length)
+      : url.pathname;
+    return this.scrub(`/${path}`);
+  }
+
+  private unavailable(url: URL, reason: string): GitLabUnavailableError {
+    return new GitLabUnavailableError(this.scrub(`GET ${this.describe(url)}: ${reason}`));
+  }
+}
