@@ -85,7 +85,9 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,254}$/;
 /** A Glue database or table name, double-quoted for DML. Throws RangeError on anything but [a-z0-9_]. */
 export function sqlIdentifier(name: string): string {
   if (!IDENTIFIER.test(name)) {
-    throw new RangeError(`not a valid Athena/Glue name (lower-case letters, digits, _): ${JSON.stringify(name)}`);
+    throw new RangeError(
+      `not a valid Athena/Glue name (lower-case letters, digits, _): ${JSON.stringify(name)}`,
+    );
   }
   return `"${name}"`;
 }
@@ -192,7 +194,9 @@ export const CLOUDTRAIL_COLUMNS: readonly HiveField[] = [
 export type AthenaSettings = NonNullable<Deployment['athena']>;
 
 /** `s3://bucket/[prefix/]AWSLogs/[o-org/]`: where a trail's objects start. */
-export function cloudTrailLogsRoot(s: Pick<AthenaSettings, 'cloudTrailBucket' | 'cloudTrailPrefix' | 'organizationId'>): string {
+export function cloudTrailLogsRoot(
+  s: Pick<AthenaSettings, 'cloudTrailBucket' | 'cloudTrailPrefix' | 'organizationId'>,
+): string {
   const prefix = s.cloudTrailPrefix.replace(/^\/+|\/+$/g, '');
   const org = s.organizationId === undefined ? '' : `${s.organizationId}/`;
   return `s3://${s.cloudTrailBucket}/${prefix === '' ? '' : `${prefix}/`}AWSLogs/${org}`;
@@ -205,9 +209,14 @@ export function cloudTrailLogsRoot(s: Pick<AthenaSettings, 'cloudTrailBucket' | 
  * See: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  * See: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-find-log-files.html
  */
-export function cloudTrailTableDefinition(s: AthenaSettings, name = CLOUDTRAIL_TABLE): ExternalTableDefinition {
+export function cloudTrailTableDefinition(
+  s: AthenaSettings,
+  name = CLOUDTRAIL_TABLE,
+): ExternalTableDefinition {
   if (s.accounts.some((a) => a.includes(',')) || s.regions.some((r) => r.includes(','))) {
-    throw new RangeError('accounts and regions cannot contain commas (projection enum values are comma-separated)');
+    throw new RangeError(
+      'accounts and regions cannot contain commas (projection enum values are comma-separated)',
+    );
   }
   const root = cloudTrailLogsRoot(s);
   return {
@@ -288,8 +297,12 @@ export interface DecisionTableSettings {
  * date projection on `dt`, the EVENT day in UTC.
  * See: https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
  */
-export function decisionTableDefinition(s: DecisionTableSettings, name = DECISION_TABLE): ExternalTableDefinition {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s.startDate)) throw new RangeError(`startDate is not yyyy-MM-dd: ${s.startDate}`);
+export function decisionTableDefinition(
+  s: DecisionTableSettings,
+  name = DECISION_TABLE,
+): ExternalTableDefinition {
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(s.startDate))
+    throw new RangeError(`startDate is not yyyy-MM-dd: ${s.startDate}`);
   const root = `s3://${s.bucket}/${s.prefix}`;
   return {
     name,
@@ -335,7 +348,9 @@ export function createTableStatement(database: string, t: ExternalTableDefinitio
     ')',
     `ROW FORMAT SERDE ${sqlStringLiteral(t.serde.library)}`,
     ...(serdeParams.length > 0
-      ? [`WITH SERDEPROPERTIES (${serdeParams.map(([k, v]) => `${sqlStringLiteral(k)} = ${sqlStringLiteral(v)}`).join(', ')})`]
+      ? [
+          `WITH SERDEPROPERTIES (${serdeParams.map(([k, v]) => `${sqlStringLiteral(k)} = ${sqlStringLiteral(v)}`).join(', ')})`,
+        ]
       : []),
     `STORED AS INPUTFORMAT ${sqlStringLiteral(t.inputFormat)}`,
     `OUTPUTFORMAT ${sqlStringLiteral(t.outputFormat)}`,
@@ -384,7 +399,10 @@ function deliveryDayFilter(days: number): string {
 function providerPredicates(issuers: readonly string[], expr: string): string {
   const hosts = issuers.map((i) => i.replace(/^https?:\/\//, '').replace(/\/+$/, ''));
   return hosts
-    .flatMap((h) => [`${expr} LIKE ${likeLiteral(`arn:*:iam::*:oidc-provider/${h}`)}`, `${expr} = ${sqlStringLiteral(h)}`])
+    .flatMap((h) => [
+      `${expr} LIKE ${likeLiteral(`arn:*:iam::*:oidc-provider/${h}`)}`,
+      `${expr} = ${sqlStringLiteral(h)}`,
+    ])
     .join('\n      OR ');
 }
 
@@ -613,7 +631,8 @@ export function huntQuery(o: HuntQueryOptions): ParameterizedQuery {
     `eventtime < ${p(cloudTrailTime(o.until))}`,
   ];
   if (o.accounts && o.accounts.length > 0) {
-    for (const a of o.accounts) if (!ACCOUNT_ID.test(a)) throw new RangeError(`not a 12-digit account ID: ${a}`);
+    for (const a of o.accounts)
+      if (!ACCOUNT_ID.test(a)) throw new RangeError(`not a 12-digit account ID: ${a}`);
     where.push(`account IN (${o.accounts.map((a) => p(a)).join(', ')})`);
   }
   if (o.regions && o.regions.length > 0) {
@@ -621,7 +640,9 @@ export function huntQuery(o: HuntQueryOptions): ParameterizedQuery {
     where.push(`region IN (${o.regions.map((r) => p(r)).join(', ')})`);
   }
   if (o.roles && o.roles.length > 0) {
-    const likes = o.roles.map((r) => `${ROLE_ARN} LIKE ${p(roleFilterPattern(r))} ESCAPE ${sqlStringLiteral(LIKE_ESCAPE)}`);
+    const likes = o.roles.map(
+      (r) => `${ROLE_ARN} LIKE ${p(roleFilterPattern(r))} ESCAPE ${sqlStringLiteral(LIKE_ESCAPE)}`,
+    );
     where.push(`(${likes.join(' OR ')})`);
   }
   const sql = `SELECT\n  ${select.join(',\n  ')}\nFROM ${sqlIdentifier(o.database)}.${sqlIdentifier(o.table)}\nWHERE ${where.join('\n  AND ')}`;
