@@ -1,0 +1,80 @@
+import { finding, type Check, type CheckContext } from './check';
+import { identityOf } from './pipeline-identity';
+import { projectIdAllowed, samePath } from './project-rules';
+import { refDecision } from './ref-rules';
+
+/**
+ * What an `ok` verdict must positively establish. Each check only speaks when it is sure something is wrong; this
+ * list is the other side: every fact an `ok` rests on. Empty means complete.
+ */
+export function completenessGaps(ctx: CheckContext): string[] {
+  if (!ctx.correlated) return ['the GitLab-side checks did not run'];
+  const subject = ctx.subject;
+  if (!subject) return ['the sub was not parsed'];
+  const gaps: string[] = [];
+  const f = ctx.facts;
+  if (f.projectId === null) gaps.push("the token's project was not resolved");
+  else if (!projectIdAllowed(ctx.role, f.projectId)) gaps.push(`project ${f.projectId} is not pinned`);
+  if (
+    f.projectLookupBy === 'id' &&
+    !(
+      f.project.status === 'found' &&
+      subject.projectPath !== null &&
+      samePath(f.project.value.pathWithNamespace, subject.projectPath)
+    )
+  ) {
+    gaps.push("the sub's project_path was not confirmed for its project_id");
+  }
+  if (f.refType !== null && !(ctx.role.allowedRefTypes as readonly string[]).includes(f.refType))
+    gaps.push('the ref type is not allowed');
+  if (
+    f.refType === null &&
+    !(ctx.role.allowedRefTypes.includes('branch') && ctx.role.allowedRefTypes.includes('tag'))
+  ) {
+    gaps.push('the ref type is unknown');
+  }
+  const decision = refDecision(ctx);
+  if (decision.status !== 'allowed') gaps.push(`the ref was not shown to be allowed (${decision.status})`);
+  if (!ctx.session) gaps.push('the session name was not parsed');
+  else {
+    const identity = identityOf(ctx);
+    if (identity.status !== 'consistent')
+      gaps.push(`the pipeline was not shown to be the token's (${identity.status})`);
+    if (f.pipeline.status !== 'found') gaps.push(`the pipeline was not found (${f.pipeline.status})`);
+    else if (
+      f.pipeline.value.source === null ||
+      !ctx.role.allowedPipelineSources.includes(f.pipeline.value.source)
+    ) {
+      gaps.push('the pipeline source is not allowed');
+    }
+  }
+  return gaps;
+}
+
+/**
+ * CHECKS_INCOMPLETE: the safety net. The correlate use case runs it only when no other check produced a finding for
+ * a production role; it turns a would-be `ok` that is not positively established into `unverified`.
+ */
+export const check: Check = {
+  id: 'CHECKS_INCOMPLETE',
+  title: 'Checks ended without a conclusion',
+  description:
+    'Unverified. Run only when no other check reported anything on a production role: lists every fact an ok ' +
+    "verdict rests on (pinned project, confirmed path, allowed ref type and ref, parsed session name, the token's " +
+    'pipeline found and consistent, allowed source) that was not positively established. It should never fire; ' +
+    'when it does, a check has a gap: report it.',
+  severity: 'medium',
+  usesRoleSeverity: false,
+  class: 'unverified',
+  runbook: [
+    'Re-evaluate the record with oidc-watch evaluate and read the facts gathered.',
+    'Report the record (redacted) to the maintainers: a check should have explained it.',
+  ],
+  reference: 'https://docs.gitlab.com/ci/cloud_services/aws/',
+  evaluate(ctx) {
+    const gaps = completenessGaps(ctx);
+    return gaps.length === 0
+      ? []
+      : [finding(check, ctx, `checks could not be completed: ${gaps.join('; ')}`)];
+  },
+};
