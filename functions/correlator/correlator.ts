@@ -1,0 +1,208 @@
+/**
+ * The correlator's wiring: from one EventBridge event to one dispatched verdict. `createHandler` is the real wiring
+ * function; handler.ts calls it once at module scope with the real clients, tests call it with mocked clients.
+ *
+ * Failure policy, per event:
+ * - not our event / other event name: logged and counted, nothing recorded;
+ * - malformed event: logged (no record content), counted (MalformedEvents), returns normally. Retrying cannot
+ *   fix it; the record is still in CloudTrail, where the reconcile job finds it;
+ * - GitLab unavailable: the adapter already retried inside its deadline, so the verdict is `unverified` and final
+ *   for this delivery: one unverified alert is published and recorded;
+ * - publish or record failure: throws, so Lambda retries the event and then parks it in the failure queue.
+ */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { createGitLabDirectory } from '../../lib/adapters/gitlab';
+import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
+import { createIdempotentPublisher } from '../../lib/adapters/idempotent-publisher';
+import { createServiceMetrics } from '../../lib/adapters/metrics';
+import { createS3DecisionLog } from '../../lib/adapters/s3-decision-log';
+import { createSecretReader } from '../../lib/adapters/secrets';
+import { createSnsAlertPublisher } from '../../lib/adapters/sns-alert-publisher';
+import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core/cloudtrail';
+import type { Config, TokenSource, TrustedIssuer } from '../../lib/core/config';
+import { createEvaluator } from '../../lib/core/correlate';
+import { dispatchVerdict } from '../../lib/core/dispatch';
+import { InputError } from '../../lib/core/errors';
+import type { Logger } from '../../lib/core/logger';
+import type { VerdictKind } from '../../lib/core/verdict';
+import type { CorrelatorSettings } from './settings';
+
+export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL_DETAIL_TYPE, unknown>;
+
+export type CorrelatorOutcome =
+  | { readonly outcome: 'skipped'; readonly eventName: string }
+  | { readonly outcome: 'malformed'; readonly error: string }
+  | { readonly outcome: 'dispatched'; readonly eventId: string; readonly verdict: VerdictKind };
+
+export type CorrelatorHandler = (
+  event: CloudTrailApiCallEvent,
+  context: Context,
+) => Promise<CorrelatorOutcome>;
+
+/** A logger with per-invocation children (pino's shape). */
+export interface HandlerLogger extends Logger {
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface CorrelatorDeps {
+  readonly config: Config;
+  readonly settings: CorrelatorSettings;
+  readonly clients: {
+    readonly sns: SNSClient;
+    readonly s3: S3Client;
+    readonly dynamodb: DynamoDBClient;
+    readonly secrets: SecretsManagerClient;
+  };
+  readonly logger: HandlerLogger;
+  readonly metrics: Metrics;
+  /** The function's environment, for `{env: NAME}` token sources. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly now?: () => Date;
+}
+
+/**
+ * The envelope EventBridge puts around a CloudTrail record. Only what we rely on is checked; the record itself is
+ * validated by normalizeRecord.
+ * See: https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html
+ */
+const EventBridgeEnvelope = z
+  .object({
+    version: z.string(),
+    id: z.string().min(1).max(128),
+    'detail-type': z.literal(CLOUDTRAIL_API_CALL_DETAIL_TYPE),
+    source: z.string().min(1),
+    account: z.string(),
+    time: z.string(),
+    region: z.string(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .loose();
+
+function tokenSourceFor(
+  issuer: TrustedIssuer,
+  secrets: Readonly<Record<string, string>>,
+): TokenSource | undefined {
+  // The stack's secret (GITLAB_TOKEN_SECRETS) wins; without one, the config's own source applies.
+  const secretId = secrets[issuer.issuer];
+  if (secretId === undefined) return issuer.token;
+  return secretId.startsWith('arn:') ? { secretArn: secretId } : { secretName: secretId };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
+  const { config, settings, clients, logger } = deps;
+  const readSecret = createSecretReader(clients.secrets);
+  const sns = createSnsAlertPublisher(clients.sns, settings.alertTopicArn);
+  const alerts = createIdempotentPublisher(sns, {
+    client: clients.dynamodb,
+    tableName: settings.idempotencyTable,
+    logger,
+  });
+  const decisions = createS3DecisionLog(clients.s3, {
+    bucket: settings.decisionLogBucket,
+    prefix: settings.decisionLogPrefix,
+  });
+  const metrics = createServiceMetrics(deps.metrics);
+  // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout.
+  const issuers: TrustedIssuer[] = config.trustedIssuers.map((i) => ({
+    ...i,
+    lookupTimeoutMs: Math.min(i.lookupTimeoutMs, settings.gitLabLookupBudgetMs),
+  }));
+
+  /** Tokens per issuer; the secret reader caches each secret for five minutes, so rotation is picked up. */
+  async function resolveTokens(): Promise<Map<string, string | undefined>> {
+    const tokens = new Map<string, string | undefined>();
+    for (const [index, issuer] of config.trustedIssuers.entries()) {
+      const source = tokenSourceFor(issuer, settings.gitLabTokenSecrets);
+      tokens.set(
+        issuer.issuer,
+        await resolveGitLabToken(source, {
+          env: deps.env,
+          readSecret,
+          key: `trustedIssuers[${index}].token`,
+        }),
+      );
+    }
+    return tokens;
+  }
+
+  return async (event, context) => {
+    alerts.registerLambdaContext(context);
+    const log = logger.child({ awsRequestId: context.awsRequestId });
+    try {
+      const envelope = EventBridgeEnvelope.safeParse(event);
+      if (!envelope.success) {
+        const issue = envelope.error.issues[0];
+        const error = `not a CloudTrail API-call event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`;
+        log.error(
+          { eventBridgeId: typeof event?.id === 'string' ? event.id.slice(0, 128) : null, error },
+          'malformed event dropped',
+        );
+        metrics.countMalformedEvent();
+        return { outcome: 'malformed', error };
+      }
+      const eventBridgeId = envelope.data.id;
+      let normalized;
+      try {
+        normalized = normalizeRecord(envelope.data, { source: `eventbridge:${eventBridgeId}` });
+      } catch (cause) {
+        if (!(cause instanceof InputError)) throw cause;
+        // The message names the field, never the record's content; the record stays in CloudTrail for reconcile.
+        log.error({ eventBridgeId, error: cause.message }, 'malformed event dropped');
+        metrics.countMalformedEvent();
+        return { outcome: 'malformed', error: cause.message };
+      }
+      if (normalized.kind === 'skipped') {
+        log.info(
+          { eventBridgeId, eventName: normalized.eventName.slice(0, 128) },
+          'event skipped: not AssumeRoleWithWebIdentity',
+        );
+        metrics.countSkippedEvent();
+        return { outcome: 'skipped', eventName: normalized.eventName };
+      }
+      const assumption = normalized.assumption;
+
+      // A fresh directory per event: its memo lives for one evaluation, so no stale protections or outages
+      // are carried over to the next event by a warm container.
+      const gitlab = createGitLabDirectory(issuers, await resolveTokens(), { logger: log, cache: true });
+      const evaluator = createEvaluator({ config, gitlab, now: deps.now });
+      const started = performance.now();
+      const verdict = await evaluator.evaluate(assumption);
+      const stats = gitlab.stats();
+      metrics.recordGitLab({
+        requests: stats.requests,
+        failures: stats.failures,
+        latencyMs: performance.now() - started,
+      });
+      metrics.countVerdict(verdict.verdict);
+      log.info(
+        {
+          eventId: verdict.eventId,
+          verdict: verdict.verdict,
+          severity: verdict.severity,
+          policy: verdict.policy,
+          findings: verdict.findings.map((f) => f.code),
+          pipelineId: verdict.pipeline?.id ?? null,
+          gitlab: stats,
+        },
+        'assumption judged',
+      );
+      await dispatchVerdict(verdict, { alerts, decisions, logger: log });
+      return { outcome: 'dispatched', eventId: verdict.eventId, verdict: verdict.verdict };
+    } catch (cause) {
+      log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
+      throw cause;
+    } finally {
+      metrics.flush();
+    }
+  };
+}

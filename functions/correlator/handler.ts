@@ -1,0 +1,32 @@
+/**
+ * Lambda entry point of the correlator. Module scope runs once per container: environment, embedded config, AWS
+ * clients. Everything else is in createHandler (correlator.ts).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createMetrics } from '../../lib/adapters/metrics';
+import { loadEmbeddedConfig } from '../shared/config';
+import { createLogger } from '../shared/logger';
+import { createHandler, type CorrelatorHandler } from './correlator';
+import { readCorrelatorSettings } from './settings';
+
+const settings = readCorrelatorSettings(process.env);
+const logger = createLogger({ level: settings.logLevel, base: { function: 'correlator' } });
+// Written literally: esbuild's `define` replaces this expression with the config validated at `cdk synth`.
+const config = loadEmbeddedConfig(process.env.OIDC_WATCH_CONFIG);
+
+export const handler: CorrelatorHandler = createHandler({
+  config,
+  settings,
+  clients: {
+    sns: new SNSClient({}),
+    s3: new S3Client({}),
+    dynamodb: new DynamoDBClient({}),
+    secrets: new SecretsManagerClient({}),
+  },
+  logger,
+  metrics: createMetrics(),
+  env: process.env,
+});

@@ -1,0 +1,72 @@
+/**
+ * CloudWatch metrics for the service, as Embedded Metric Format log lines (Powertools Metrics): no PutMetricData
+ * call, no extra latency. Namespace `GitLabOidcWatch`, dimension `service=gitlab-oidc-watch`; one metric name per
+ * verdict kind so that alarms (e.g. on `Unverified`) need no extra dimension.
+ * See: https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { VerdictKind } from '../core/verdict';
+
+export const METRICS_NAMESPACE = 'GitLabOidcWatch';
+export const METRICS_SERVICE = 'gitlab-oidc-watch';
+
+/** Metric names; the CDK alarms refer to these. */
+export const METRIC_NAMES = {
+  alert: 'Alert',
+  unverified: 'Unverified',
+  ok: 'Ok',
+  ignored: 'Ignored',
+  malformedEvents: 'MalformedEvents',
+  skippedEvents: 'SkippedEvents',
+  gitLabRequests: 'GitLabRequests',
+  gitLabFailures: 'GitLabFailures',
+  gitLabLatencyMs: 'GitLabLatencyMs',
+} as const;
+
+const VERDICT_METRIC: Readonly<Record<VerdictKind, string>> = {
+  alert: METRIC_NAMES.alert,
+  unverified: METRIC_NAMES.unverified,
+  ok: METRIC_NAMES.ok,
+  ignored: METRIC_NAMES.ignored,
+};
+
+export interface ServiceMetrics {
+  countVerdict(kind: VerdictKind): void;
+  countMalformedEvent(): void;
+  countSkippedEvent(): void;
+  /** GitLab work done for one event: requests sent, requests that failed, time spent judging with GitLab. */
+  recordGitLab(usage: {
+    readonly requests: number;
+    readonly failures: number;
+    readonly latencyMs: number;
+  }): void;
+  /** Writes the buffered metrics (one EMF line) and clears the buffer. Call once per invocation, also on failure. */
+  flush(): void;
+}
+
+export function createMetrics(): Metrics {
+  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+}
+
+export function createServiceMetrics(metrics: Metrics): ServiceMetrics {
+  return {
+    countVerdict(kind) {
+      metrics.addMetric(VERDICT_METRIC[kind], MetricUnit.Count, 1);
+    },
+    countMalformedEvent() {
+      metrics.addMetric(METRIC_NAMES.malformedEvents, MetricUnit.Count, 1);
+    },
+    countSkippedEvent() {
+      metrics.addMetric(METRIC_NAMES.skippedEvents, MetricUnit.Count, 1);
+    },
+    recordGitLab({ requests, failures, latencyMs }) {
+      if (requests <= 0) return;
+      metrics.addMetric(METRIC_NAMES.gitLabRequests, MetricUnit.Count, requests);
+      metrics.addMetric(METRIC_NAMES.gitLabFailures, MetricUnit.Count, failures);
+      metrics.addMetric(METRIC_NAMES.gitLabLatencyMs, MetricUnit.Milliseconds, Math.round(latencyMs));
+    },
+    flush() {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    },
+  };
+}
