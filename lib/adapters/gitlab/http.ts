@@ -132,11 +132,12 @@ function gitlabMessageOf(text: string, contentType: string | undefined): string 
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
 }
 
-function networkCode(error: unknown): string {
+function networkCode(error: Record<string, unknown>): string {
   // undici: TypeError('fetch failed', { cause: Error & { code: 'ECONNREFUSED' } }) or TypeError('terminated').
-  const cause = error instanceof Error ? error.cause : undefined;
+  // Structural checks: errors from another realm fail `instanceof Error`.
+  const cause = error['cause'];
   if (isRecord(cause) && typeof cause['code'] === 'string') return cause['code'];
-  return error instanceof Error ? error.message : 'unknown network error';
+  return typeof error['message'] === 'string' ? error['message'] : 'unknown network error';
 }
 
 /** One GitLab instance's transport: bounded concurrency, retries, deadlines, Retry-After, shared 429 pause. */
@@ -351,8 +352,10 @@ export class GitLabHttpClient {
     } catch (error) {
       if (ctx.signal.aborted) return { kind: 'deadline' };
       if (attempt.signal.aborted) return { kind: 'timeout', afterMs };
-      // undici reports every transport failure (refused, reset, DNS, TLS, body cut short) as a TypeError.
-      if (error instanceof TypeError) return { kind: 'network', code: this.scrub(networkCode(error)) };
+      // undici reports every transport failure (refused, reset, DNS, TLS, body cut short) as a TypeError. Checked by
+      // name: fetch may come from another realm (jest sandboxes), where `instanceof TypeError` is false.
+      if (isRecord(error) && error['name'] === 'TypeError')
+        return { kind: 'network', code: this.scrub(networkCode(error)) };
       throw new OidcWatchError('unexpected error while calling GitLab', { cause: error });
     } finally {
       clearTimeout(timer);
