@@ -1,0 +1,495 @@
+/**
+ * The local-file record source: CloudTrail records from files, directories (an S3 sync of `AWSLogs/`) and stdin.
+ *
+ * Each input may be one CloudTrail record, an EventBridge event, a CloudTrail log file (`{"Records":[...]}`),
+ * JSON Lines (one record or event per line) or a JSON array of records; gzip is detected by its magic bytes.
+ * See: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html
+ *
+ * Speed: almost every record in a trail is some other event. Inputs are streamed one at a time (at most one
+ * decompressed file in memory); log files and arrays are split into records by a structural scanner, and only records
+ * whose bytes contain `AssumeRoleWithWebIdentity` are parsed and normalized. The others are counted, one `skipped`
+ * item per input. A record that merely mentions the name elsewhere (an S3 key, a user agent) is parsed and judged by
+ * normalizeRecord like any other. CloudTrail writes eventName as plain ASCII, never as `\u` escapes, so the byte
+ * search cannot miss a web-identity record.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { WEB_IDENTITY_EVENT_NAME, normalizeRecord } from '../core/cloudtrail';
+import { InputError } from '../core/errors';
+import type { SourceItem } from '../core/source';
+import {
+  JsonScanError,
+  findObjectKey,
+  forEachArrayElement,
+  skipObjectRest,
+  skipValue,
+  skipWhitespace,
+  trimEnd,
+} from './files-json-scan';
+
+export interface FileSourceOptions {
+  /** The stream read for the path `-` (default: process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+}
+
+/** The `source` of items read from `-`. */
+export const STDIN_SOURCE = '<stdin>';
+/** The eventName of records counted without being parsed (they cannot be AssumeRoleWithWebIdentity). */
+export const OTHER_EVENTS = '(other)';
+/** The eventName under which CloudTrail digest files (in `CloudTrail-Digest/`) are counted. */
+export const DIGEST_FILE = '(CloudTrail digest file)';
+
+/** One JSON document (a log file, an array, a pretty-printed record) larger than this is refused, not buffered. */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** In JSON Lines, skipped counts are reported every this many records, so a long stream shows progress. */
+const SKIP_FLUSH_EVERY = 50_000;
+
+const NEEDLE = Buffer.from(WEB_IDENTITY_EVENT_NAME, 'latin1');
+const RECORDS_KEY = Buffer.from('"Records"', 'latin1');
+const NEWLINE = 0x0a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+
+type Item = SourceItem;
+
+class SkipCounter {
+  private readonly counts = new Map<string, number>();
+  private total = 0;
+
+  public add(eventName: string, count = 1): void {
+    this.counts.set(eventName, (this.counts.get(eventName) ?? 0) + count);
+    this.total += count;
+  }
+
+  public get pending(): number {
+    return this.total;
+  }
+
+  public *flush(source: string): Generator<Item> {
+    for (const [eventName, count] of this.counts) yield { kind: 'skipped', eventName, source, count };
+    this.counts.clear();
+    this.total = 0;
+  }
+}
+
+function errorItem(message: string, source: string, record?: number, cause?: unknown): Item {
+  const where = record === undefined ? source : `${source} record ${record}`;
+  return {
+    kind: 'error',
+    error: new InputError(
+      `${where}: ${message}`,
+      source,
+      record,
+      cause === undefined ? undefined : { cause },
+    ),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isErrnoException(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
+}
+
+function describeReadError(e: NodeJS.ErrnoException): string {
+  if (e.code?.startsWith('Z_')) return `gzip data is truncated or corrupt (${e.message})`;
+  return `cannot read (${e.code ?? 'error'}: ${e.message})`;
+}
+
+/** A CloudTrail digest file: signed hashes of log files, no events. */
+function isDigest(value: Record<string, unknown>): boolean {
+  return typeof value.digestStartTime === 'string' && Array.isArray(value.logFiles);
+}
+
+/** Normalizes one parsed value (a record or an event); malformed input becomes an error item. */
+function recordItem(
+  value: unknown,
+  source: string,
+  record: number,
+  skips: SkipCounter,
+  numbered: boolean,
+): Item | null {
+  try {
+    const result = normalizeRecord(value, numbered ? { source, record } : { source });
+    if (result.kind === 'assumption')
+      return { kind: 'assumption', assumption: result.assumption, source, record };
+    skips.add(result.eventName);
+    return null;
+  } catch (e) {
+    if (e instanceof InputError) return { kind: 'error', error: e };
+    throw e;
+  }
+}
+
+/** A value parsed from a JSON Lines line or a single-object document. */
+function* valueItems(
+  value: unknown,
+  source: string,
+  record: number,
+  skips: SkipCounter,
+  numbered: boolean,
+): Generator<Item> {
+  if (isObject(value) && Array.isArray(value.Records)) {
+    // A whole log file on one line: its records are numbered within it.
+    const inner = numbered ? `${source} line ${record}` : source;
+    for (const [i, r] of value.Records.entries()) {
+      const item = recordItem(r, inner, i + 1, skips, true);
+      if (item) yield item;
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    const inner = numbered ? `${source} line ${record}` : source;
+    for (const [i, r] of value.entries()) {
+      const item = recordItem(r, inner, i + 1, skips, true);
+      if (item) yield item;
+    }
+    return;
+  }
+  if (isObject(value) && isDigest(value)) {
+    skips.add(DIGEST_FILE);
+    return;
+  }
+  const item = recordItem(value, source, record, skips, numbered);
+  if (item) yield item;
+}
+
+function parseJson(
+  buf: Buffer,
+  start: number,
+  end: number,
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(buf.toString('utf8', start, end)) as unknown };
+  } catch (e) {
+    if (e instanceof SyntaxError) return { ok: false, message: `not valid JSON (${e.message})` };
+    throw e;
+  }
+}
+
+/**
+ * Records of an array (a log file's `Records`, or a top-level array) in `buf[start]` = `[`. Records without the
+ * needle are counted; the others are parsed. Returns the index just past `]`.
+ */
+function arrayRecords(buf: Buffer, start: number, source: string, skips: SkipCounter, out: Item[]): number {
+  let needleAt = -1;
+  let record = 0;
+  return forEachArrayElement(buf, start, buf.length, (from, to) => {
+    record++;
+    if (needleAt < from) {
+      // One forward search serves every record up to the next occurrence: no rescans of the same bytes.
+      needleAt = buf.indexOf(NEEDLE, from);
+      if (needleAt < 0) needleAt = Number.MAX_SAFE_INTEGER;
+    }
+    if (needleAt + NEEDLE.length > to) {
+      skips.add(OTHER_EVENTS);
+      return;
+    }
+    const parsed = parseJson(buf, from, to);
+    if (!parsed.ok) {
+      out.push(errorItem(parsed.message, source, record));
+      return;
+    }
+    const item = recordItem(parsed.value, source, record, skips, true);
+    if (item) out.push(item);
+  });
+}
+
+/** One whole JSON document: a log file, an array of records, or a single record/event. */
+function* documentItems(buf: Buffer, source: string, skips: SkipCounter): Generator<Item> {
+  const start = skipWhitespace(buf, 0, buf.length);
+  if (start >= buf.length) {
+    yield errorItem('empty input (no JSON value)', source);
+    return;
+  }
+  const first = buf[start];
+  if (first !== LBRACE && first !== LBRACKET) {
+    yield errorItem('not a JSON object or array', source);
+    return;
+  }
+  const out: Item[] = [];
+  try {
+    let end: number;
+    const recordsAt = first === LBRACE ? findObjectKey(buf, start, buf.length, 'Records') : -1;
+    if (first === LBRACKET) {
+      end = arrayRecords(buf, start, source, skips, out);
+    } else if (recordsAt >= 0 && buf[recordsAt] === LBRACKET) {
+      end = skipObjectRest(buf, arrayRecords(buf, recordsAt, source, skips, out), buf.length);
+    } else {
+      end = skipValue(buf, start, buf.length);
+      const parsed = parseJson(buf, start, end);
+      if (!parsed.ok) out.push(errorItem(parsed.message, source));
+      else out.push(...valueItems(parsed.value, source, 1, skips, false));
+    }
+    const rest = skipWhitespace(buf, end, buf.length);
+    if (rest < buf.length)
+      out.push(errorItem(`unexpected content after the JSON value at byte ${rest}`, source));
+  } catch (e) {
+    if (!(e instanceof JsonScanError)) throw e;
+    // Truncated or malformed: what was read before the damage is still reported.
+    out.push(errorItem(`malformed JSON: ${e.message}`, source, undefined, e));
+  }
+  yield* out;
+}
+
+/** One line of JSON Lines (`buf[from, to)`, without the newline). */
+function* lineItems(
+  buf: Buffer,
+  from: number,
+  to: number,
+  line: number,
+  source: string,
+  skips: SkipCounter,
+): Generator<Item> {
+  const start = skipWhitespace(buf, from, to);
+  const end = trimEnd(buf, start, to);
+  if (start === end) return;
+  const text = buf.subarray(start, end);
+  const mayMatch = text.indexOf(NEEDLE) >= 0;
+  // A line that looks like one complete object and cannot be a web-identity event is counted without parsing.
+  // (A whole log file on one line is parsed, so that its records are counted one by one.)
+  if (!mayMatch && text[0] === LBRACE && text[text.length - 1] === RBRACE && text.indexOf(RECORDS_KEY) < 0) {
+    skips.add(OTHER_EVENTS);
+    return;
+  }
+  const parsed = parseJson(buf, start, end);
+  if (!parsed.ok) {
+    yield errorItem(parsed.message, source, line);
+    return;
+  }
+  yield* valueItems(parsed.value, source, line, skips, true);
+}
+
+/** Splits a byte stream into lines without copying more than the partial line at each chunk boundary. */
+class LineSplitter {
+  private parts: Buffer[] = [];
+  private partLength = 0;
+  public line = 0;
+
+  public constructor(
+    private readonly source: string,
+    private readonly skips: SkipCounter,
+  ) {}
+
+  public *push(chunk: Buffer): Generator<Item> {
+    let from = 0;
+    let nl = chunk.indexOf(NEWLINE);
+    if (nl < 0) {
+      this.keep(chunk);
+      return;
+    }
+    if (this.parts.length > 0) {
+      const joined = Buffer.concat([...this.parts, chunk.subarray(0, nl)]);
+      this.parts = [];
+      this.partLength = 0;
+      yield* lineItems(joined, 0, joined.length, ++this.line, this.source, this.skips);
+      from = nl + 1;
+      nl = chunk.indexOf(NEWLINE, from);
+    }
+    while (nl >= 0) {
+      yield* lineItems(chunk, from, nl, ++this.line, this.source, this.skips);
+      from = nl + 1;
+      nl = chunk.indexOf(NEWLINE, from);
+    }
+    if (from < chunk.length) this.keep(chunk.subarray(from));
+  }
+
+  public *end(): Generator<Item> {
+    if (this.parts.length === 0) return;
+    const last = Buffer.concat(this.parts);
+    this.parts = [];
+    this.partLength = 0;
+    yield* lineItems(last, 0, last.length, ++this.line, this.source, this.skips);
+  }
+
+  private keep(part: Buffer): void {
+    this.partLength += part.length;
+    if (this.partLength > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError();
+    this.parts.push(part);
+  }
+}
+
+class DocumentTooLargeError extends Error {
+  public constructor() {
+    super(
+      `larger than ${MAX_DOCUMENT_BYTES} bytes without a line break: split it, or convert it to JSON Lines`,
+    );
+    this.name = 'DocumentTooLargeError';
+  }
+}
+
+function toBuffer(chunk: string | Buffer): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+/** The bytes of an input, gunzipped when it starts with the gzip magic bytes (1f 8b), whatever its name. */
+async function* decompressed(input: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  const chunks = input[Symbol.asyncIterator]();
+  try {
+    let head: Buffer = Buffer.alloc(0);
+    while (head.length < 2) {
+      const next = await chunks.next();
+      if (next.done === true) break;
+      head = head.length === 0 ? toBuffer(next.value) : Buffer.concat([head, toBuffer(next.value)]);
+    }
+    // See: https://www.rfc-editor.org/rfc/rfc1952#section-2.3.1 (ID1 = 31, ID2 = 139)
+    if (head[0] !== 0x1f || head[1] !== 0x8b) {
+      if (head.length > 0) yield head;
+      for (let next = await chunks.next(); next.done !== true; next = await chunks.next())
+        yield toBuffer(next.value);
+      return;
+    }
+    const compressed = Readable.from(
+      (async function* () {
+        yield head;
+        for (let next = await chunks.next(); next.done !== true; next = await chunks.next())
+          yield toBuffer(next.value);
+      })(),
+    );
+    // pipeline (not pipe) so a read error on the file also fails the gunzip stream we iterate.
+    const gunzip = pipeline(compressed, createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } finally {
+    await chunks.return?.();
+  }
+}
+
+/**
+ * Decides the shape of an input from its first line: if the first line holds a complete JSON value and more
+ * content follows, it is JSON Lines and is read line by line; otherwise it is one document, read whole.
+ */
+async function* streamItems(
+  bytes: AsyncIterable<Buffer>,
+  source: string,
+  skips: SkipCounter,
+): AsyncGenerator<Item> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  let mode: 'detecting' | 'document' = 'detecting';
+  let contentAt = -1; // first non-blank byte
+  let newlineAt = -1; // end of the first non-blank line
+  let jsonLines: LineSplitter | null = null;
+
+  for await (const chunk of bytes) {
+    if (jsonLines) {
+      yield* jsonLines.push(chunk);
+      if (skips.pending >= SKIP_FLUSH_EVERY) yield* skips.flush(source);
+      continue;
+    }
+    const base = length;
+    parts.push(chunk);
+    length += chunk.length;
+    if (length > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError();
+    if (mode === 'document') continue;
+    if (contentAt < 0) {
+      const k = skipWhitespace(chunk, 0, chunk.length);
+      if (k >= chunk.length) continue;
+      contentAt = base + k;
+    }
+    if (newlineAt < 0) {
+      const nl = chunk.indexOf(NEWLINE, Math.max(0, contentAt - base));
+      if (nl < 0) continue;
+      newlineAt = base + nl;
+    }
+    if (skipWhitespace(chunk, Math.max(0, newlineAt + 1 - base), chunk.length) >= chunk.length) continue;
+
+    // A second line exists: is the first one a complete value on its own?
+    const head = Buffer.concat(parts);
+    parts.length = 0;
+    parts.push(head);
+    let firstLineComplete = false;
+    if (head[contentAt] === LBRACE || head[contentAt] === LBRACKET) {
+      try {
+        firstLineComplete =
+          skipWhitespace(head, skipValue(head, contentAt, newlineAt), newlineAt) === newlineAt;
+      } catch (e) {
+        if (!(e instanceof JsonScanError)) throw e;
+      }
+    }
+    if (firstLineComplete) {
+      parts.length = 0;
+      jsonLines = new LineSplitter(source, skips);
+      yield* jsonLines.push(head);
+    } else {
+      mode = 'document';
+    }
+  }
+  if (jsonLines) {
+    yield* jsonLines.end();
+    return;
+  }
+  yield* documentItems(parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts), source, skips);
+}
+
+/** Every item of one input, then its skipped counts. Read failures end the input with an error item. */
+async function* inputItems(source: string, open: () => NodeJS.ReadableStream): AsyncGenerator<Item> {
+  const skips = new SkipCounter();
+  try {
+    yield* streamItems(decompressed(open()), source, skips);
+  } catch (e) {
+    if (isErrnoException(e)) yield errorItem(describeReadError(e), source, undefined, e);
+    else if (e instanceof DocumentTooLargeError) yield errorItem(e.message, source, undefined, e);
+    else throw e;
+  }
+  yield* skips.flush(source);
+}
+
+async function* pathItems(path: string, explicit: boolean, visited: Set<string>): AsyncGenerator<Item> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    if (isErrnoException(e)) {
+      yield errorItem(describeReadError(e), path, undefined, e);
+      return;
+    }
+    throw e;
+  }
+  if (info.isDirectory()) {
+    let names: string[];
+    try {
+      // Symbolic links may loop back to an ancestor: visit each real directory once.
+      const real = await realpath(path);
+      if (visited.has(real)) return;
+      visited.add(real);
+      names = await readdir(path);
+    } catch (e) {
+      if (isErrnoException(e)) {
+        yield errorItem(describeReadError(e), path, undefined, e);
+        return;
+      }
+      throw e;
+    }
+    // Sorted for a reproducible order; dotfiles (.DS_Store, .git, partial downloads) are not CloudTrail.
+    const visible = names.filter((n) => !n.startsWith('.')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const name of visible) yield* pathItems(join(path, name), false, visited);
+    return;
+  }
+  // Named pipes and devices only when named explicitly (`<(zcat ...)`); inside a directory they could block forever.
+  if (!info.isFile() && !explicit) return;
+  yield* inputItems(path, () => createReadStream(path, { highWaterMark: 1024 * 1024 }));
+}
+
+/**
+ * Yields SourceItems for `-` (stdin), files and directories (recursively, sorted by name, skipping dotfiles), in
+ * order. Within an input, assumptions and errors come in record order, then one `skipped` item per event name.
+ * Errors (bad JSON, truncated gzip, unreadable file, a record missing its role) are yielded as `error` items naming
+ * the file and record (for JSON Lines, the line number), and reading continues.
+ */
+export async function* readFiles(
+  paths: readonly string[],
+  options: FileSourceOptions = {},
+): AsyncGenerator<SourceItem> {
+  const visited = new Set<string>();
+  for (const path of paths) {
+    if (path === '-') yield* inputItems(STDIN_SOURCE, () => options.stdin ?? process.stdin);
+    else yield* pathItems(path, true, visited);
+  }
+}
