@@ -1,0 +1,116 @@
+/**
+ * Small builders for unit tests of the detection domain: a RoleAssumption as the CloudTrail normalizer would produce
+ * it, a validated Config, and GitLab records. Redacted, realistic values (account 123456789012, 192.0.2.x IPs,
+ * example.com). Every builder returns a fresh object, so tests may spread and override freely.
+ */
+import type { RoleAssumption } from '../../lib/core/assumption';
+import { parseConfig, type Config, type ConfigInput } from '../../lib/core/config';
+import type { GitLabMergeRequest, GitLabPipeline, GitLabProject } from '../../lib/core/gitlab-port';
+
+export const ACCOUNT = '123456789012';
+export const ISSUER = 'https://gitlab.example.com';
+export const AUDIENCE = 'https://gitlab.example.com/acme/deploy';
+export const PROD_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/prod-deploy`;
+export const PROJECT_ID = 4242;
+export const PROJECT_PATH = 'acme/deploy';
+export const PIPELINE_ID = 1_234_567;
+
+/** A successful assumption by a main-branch push pipeline of acme/deploy. */
+export function buildAssumption(overrides: Partial<RoleAssumption> = {}): RoleAssumption {
+  return {
+    eventId: 'c0ffee00-1111-4222-8333-444455556666',
+    eventTime: '2025-04-16T03:31:56Z',
+    eventVersion: '1.08',
+    accountId: ACCOUNT,
+    region: 'us-east-1',
+    roleArn: PROD_ROLE_ARN,
+    roleSessionName: `pipeline-${PIPELINE_ID}`,
+    subject: `project_path:${PROJECT_PATH}:ref_type:branch:ref:main`,
+    identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.example.com`,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    errorCode: null,
+    errorMessage: null,
+    sourceIp: '192.0.2.10',
+    userAgent: 'aws-cli/2.15.40 md/awscrt#0.19.19 ua/2.0 os/linux#6.5 md/arch#x86_64 lang/python#3.11.8',
+    endpointType: 'regional',
+    durationSeconds: 3600,
+    sourceIdentity: null,
+    assumedRoleArn: `arn:aws:sts::${ACCOUNT}:assumed-role/prod-deploy/pipeline-${PIPELINE_ID}`,
+    ...overrides,
+  };
+}
+
+/** A failed attempt: CloudTrail keeps roleArn but has no responseElements (audience), and may lack the provider. */
+export function buildFailedAssumption(overrides: Partial<RoleAssumption> = {}): RoleAssumption {
+  return buildAssumption({
+    errorCode: 'AccessDenied',
+    errorMessage: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+    audience: null,
+    assumedRoleArn: null,
+    ...overrides,
+  });
+}
+
+type RoleInput = ConfigInput['productionRoles'][number];
+
+/** A validated config with one production role (hardened defaults: protected refs, push only). */
+export function buildConfig(role: Partial<RoleInput> = {}, rest: Partial<ConfigInput> = {}): Config {
+  return parseConfig(
+    {
+      trustedIssuers: [{ issuer: ISSUER, apiUrl: `${ISSUER}/api/v4` }],
+      ignoredIssuers: ['https://token.actions.githubusercontent.com'],
+      productionRoles: [
+        {
+          name: 'prod-deploy',
+          roleArns: [`arn:aws:iam::${ACCOUNT}:role/prod-*`],
+          allowedProjectIds: [PROJECT_ID],
+          allowedAudiences: [AUDIENCE],
+          ...role,
+        },
+      ],
+      ...rest,
+    },
+    'test config',
+  );
+}
+
+export function buildProject(overrides: Partial<GitLabProject> = {}): GitLabProject {
+  return {
+    id: PROJECT_ID,
+    pathWithNamespace: PROJECT_PATH,
+    webUrl: `${ISSUER}/${PROJECT_PATH}`,
+    ...overrides,
+  };
+}
+
+export function buildPipeline(overrides: Partial<GitLabPipeline> = {}): GitLabPipeline {
+  const id = overrides.id ?? PIPELINE_ID;
+  const projectId = overrides.projectId ?? PROJECT_ID;
+  return {
+    id,
+    iid: 311,
+    projectId,
+    sha: 'a91957a858320c0e17f3a0eca7cfacbff50ea29a',
+    ref: 'main',
+    status: 'running',
+    source: 'push',
+    tag: false,
+    createdAt: '2025-04-16T05:29:12.000+02:00',
+    username: 'jdoe',
+    webUrl: `${ISSUER}/${PROJECT_PATH}/-/pipelines/${id}`,
+    ...overrides,
+  };
+}
+
+export function buildMergeRequest(overrides: Partial<GitLabMergeRequest> = {}): GitLabMergeRequest {
+  return {
+    iid: 17,
+    projectId: PROJECT_ID,
+    sourceBranch: 'feature/login',
+    targetBranch: 'main',
+    sourceProjectId: PROJECT_ID,
+    webUrl: `${ISSUER}/${PROJECT_PATH}/-/merge_requests/17`,
+    ...overrides,
+  };
+}
