@@ -3,8 +3,6 @@
  */
 import { ConfigError, EnvironmentError, OidcWatchError } from '../../lib/core/errors';
 import { configJsonSchema } from '../../lib/core/config';
-import { runEvaluate } from './commands/evaluate';
-import { runHunt } from './commands/hunt';
 import { EXIT, UsageError, processIo, type CliIo } from './io';
 
 export const VERSION = '0.1.0';
@@ -34,9 +32,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     switch (command) {
       case 'evaluate':
-        return await runEvaluate(rest, io);
+        return await (await import('./commands/evaluate')).runEvaluate(rest, io);
       case 'hunt':
-        return await runHunt(rest, io);
+        return await (await import('./commands/hunt')).runHunt(rest, io);
       case 'schema':
         io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return EXIT.clean;

@@ -3,6 +3,7 @@
  * and the summary on stderr. Every string from a record may be attacker-controlled: the table and CSV neutralise
  * control characters (terminal escape injection) and CSV formula prefixes.
  */
+import { cleanText, truncate } from '../../lib/core/render/escape';
 import { parseSubject } from '../../lib/core/subject';
 import type { Verdict, VerdictKind } from '../../lib/core/verdict';
 
@@ -21,6 +22,7 @@ export function verdictJson(v: Verdict): string {
     issuer: v.issuer,
     audience: v.audience,
     sourceIp: v.sourceIp,
+    userAgent: v.userAgent,
     errorCode: v.errorCode,
     verdict: v.verdict,
     severity: v.severity,
@@ -29,18 +31,17 @@ export function verdictJson(v: Verdict): string {
     findings: v.findings.map((f) => ({ code: f.code, class: f.class, severity: f.severity, message: f.message })),
     projectId: v.projectId,
     pipeline: v.pipeline,
+    evaluatedAt: v.evaluatedAt,
   });
 }
 
-// C0/C1 controls (ANSI escapes start with ESC), bidi overrides/isolates, zero-width characters.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-/** Makes an attacker-controlled string safe to print on a terminal, and bounds its length. */
+/**
+ * Makes an attacker-controlled string safe to print on a terminal (no ANSI escapes, no bidi tricks: ESC is a
+ * control character) and bounds its length.
+ */
 export function terminalSafe(value: string | null | undefined, max = 60): string {
   if (value === null || value === undefined || value === '') return '-';
-  const clean = value.replace(UNSAFE_FOR_TERMINAL, '\uFFFD');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return truncate(cleanText(value), max, '…');
 }
 
 function roleName(arn: string): string {
@@ -107,9 +108,9 @@ const CSV_HEADER = [
 /** RFC 4180 field; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  let s = String(value).replace(UNSAFE_FOR_TERMINAL, ' ');
+  let s = cleanText(String(value));
   if (/^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csvHeader(): string {
