@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSecretReader, SecretReadError } from '../../lib/adapters/secrets';
 
@@ -31,7 +35,12 @@ describe('createSecretReader', () => {
 
   it('does not cache a failure and names the secret, not its value', async () => {
     sm.on(GetSecretValueCommand)
-      .rejectsOnce(new ResourceNotFoundException({ $metadata: {}, message: 'Secrets Manager cannot find the specified secret.' }))
+      .rejectsOnce(
+        new ResourceNotFoundException({
+          $metadata: {},
+          message: 'Secrets Manager cannot find the specified secret.',
+        }),
+      )
       .resolves({ SecretString: TOKEN });
     const read = createSecretReader(new SecretsManagerClient({ region: 'us-east-1' }));
     const error = await read(ARN).catch((e: unknown) => e);

@@ -13,7 +13,9 @@ describe('createSnsAlertPublisher', () => {
   it('publishes one MessageStructure json message with filterable attributes', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'b5d1c2e3-0000-4000-8000-000000000001' });
     const publisher = createSnsAlertPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC);
-    await expect(publisher.publishWithId(makeVerdict())).resolves.toBe('b5d1c2e3-0000-4000-8000-000000000001');
+    await expect(publisher.publishWithId(makeVerdict())).resolves.toBe(
+      'b5d1c2e3-0000-4000-8000-000000000001',
+    );
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
@@ -27,7 +29,11 @@ describe('createSnsAlertPublisher', () => {
         role: { DataType: 'String', StringValue: 'arn:aws:iam::123456789012:role/prod-deploy' },
       },
     });
-    expect(Object.keys(JSON.parse(input?.Message ?? '{}') as object).sort()).toEqual(['default', 'email', 'https']);
+    expect(Object.keys(JSON.parse(input?.Message ?? '{}') as object).sort()).toEqual([
+      'default',
+      'email',
+      'https',
+    ]);
   });
 
   it('turns an SNS error into PublishError carrying the cause', async () => {

@@ -31,7 +31,11 @@ describe('dispatchVerdict', () => {
     ['ignored', ['record:ignored']],
   ])('publishes before recording for %s verdicts and records every verdict', async (kind, expected) => {
     const r = recorder();
-    await dispatchVerdict(makeVerdict({ verdict: kind }), { alerts: r.alerts, decisions: r.decisions, logger: silentLogger });
+    await dispatchVerdict(makeVerdict({ verdict: kind }), {
+      alerts: r.alerts,
+      decisions: r.decisions,
+      logger: silentLogger,
+    });
     expect(r.calls).toEqual(expected);
   });
 
@@ -43,9 +47,11 @@ describe('dispatchVerdict', () => {
         throw cause;
       },
     };
-    const error = await dispatchVerdict(makeVerdict(), { alerts, decisions: r.decisions, logger: silentLogger }).catch(
-      (e: unknown) => e,
-    );
+    const error = await dispatchVerdict(makeVerdict(), {
+      alerts,
+      decisions: r.decisions,
+      logger: silentLogger,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).cause).toBe(cause);
     expect(r.calls).toEqual([]);
@@ -59,7 +65,9 @@ describe('dispatchVerdict', () => {
         throw original;
       },
     };
-    await expect(dispatchVerdict(makeVerdict(), { alerts, decisions: r.decisions, logger: silentLogger })).rejects.toBe(original);
+    await expect(
+      dispatchVerdict(makeVerdict(), { alerts, decisions: r.decisions, logger: silentLogger }),
+    ).rejects.toBe(original);
   });
 
   it('throws PublishError when the decision log write fails after the alert went out', async () => {
@@ -70,9 +78,9 @@ describe('dispatchVerdict', () => {
       },
       has: async () => false,
     };
-    await expect(dispatchVerdict(makeVerdict(), { alerts: r.alerts, decisions, logger: silentLogger })).rejects.toBeInstanceOf(
-      PublishError,
-    );
+    await expect(
+      dispatchVerdict(makeVerdict(), { alerts: r.alerts, decisions, logger: silentLogger }),
+    ).rejects.toBeInstanceOf(PublishError);
     expect(r.calls).toEqual(['publish:alert']);
   });
 });

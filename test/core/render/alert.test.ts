@@ -23,8 +23,20 @@ function hostileVerdict(): Verdict {
     roleSessionName: HUGE_SESSION,
     subject: `project_path:acme/deploy:ref_type:branch:ref:${HOSTILE_REF}`,
     userAgent: '@here `rm -rf` <https://evil.example.com|totally legit>',
-    findings: [{ code: 'UNPROTECTED_REF', class: 'alert', severity: 'critical', message: `branch '${HOSTILE_REF}' is not protected` }],
-    pipeline: base.pipeline && { ...base.pipeline, ref: HOSTILE_REF, username: '@channel', source: 'trigger\u202e' },
+    findings: [
+      {
+        code: 'UNPROTECTED_REF',
+        class: 'alert',
+        severity: 'critical',
+        message: `branch '${HOSTILE_REF}' is not protected`,
+      },
+    ],
+    pipeline: base.pipeline && {
+      ...base.pipeline,
+      ref: HOSTILE_REF,
+      username: '@channel',
+      source: 'trigger\u202e',
+    },
   });
 }
 
@@ -34,7 +46,9 @@ function parseMessage(message: string): { default: string; email: string; https:
 
 describe('renderSubject', () => {
   it('names severity, verdict, role, account and the first finding', () => {
-    expect(renderSubject(makeVerdict())).toBe('[CRITICAL] GitLab OIDC ALERT prod-deploy in 123456789012: UNPROTECTED_REF');
+    expect(renderSubject(makeVerdict())).toBe(
+      '[CRITICAL] GitLab OIDC ALERT prod-deploy in 123456789012: UNPROTECTED_REF',
+    );
   });
 
   it('stays ASCII, on one line and under 100 characters whatever the role name', () => {
@@ -62,7 +76,9 @@ describe('renderAttributes', () => {
   });
 
   it('limits attribute values to 256 printable ASCII characters', () => {
-    const attrs = renderAttributes(makeVerdict({ roleArn: `arn:aws:iam::123456789012:role/${'\u202er'.repeat(400)}` }));
+    const attrs = renderAttributes(
+      makeVerdict({ roleArn: `arn:aws:iam::123456789012:role/${'\u202er'.repeat(400)}` }),
+    );
     expect(attrs.role?.length).toBeLessThanOrEqual(256);
     expect(attrs.role).toMatch(/^[\x20-\x7e]+$/);
   });
@@ -95,7 +111,14 @@ describe('renderEmail', () => {
     const text = renderEmail(
       makeVerdict({
         verdict: 'unverified',
-        findings: [{ code: 'GITLAB_UNAVAILABLE', class: 'unverified', severity: 'critical', message: 'GitLab answered 503' }],
+        findings: [
+          {
+            code: 'GITLAB_UNAVAILABLE',
+            class: 'unverified',
+            severity: 'critical',
+            message: 'GitLab answered 503',
+          },
+        ],
         pipeline: null,
       }),
     );
@@ -128,7 +151,9 @@ describe('renderChatbot', () => {
       metadata: { threadId: 'gitlab-oidc-watch-3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f' },
     });
     expect(n.content.title).toContain('*ALERT*');
-    expect(n.content.description).toContain('<https://gitlab.com/acme/deploy/-/pipelines/1234567890|pipeline #1234567890>');
+    expect(n.content.description).toContain(
+      '<https://gitlab.com/acme/deploy/-/pipelines/1234567890|pipeline #1234567890>',
+    );
     expect(n.content.nextSteps?.[0]).toBe(`UNPROTECTED_REF: ${TRIAGE_HINTS.UNPROTECTED_REF}`);
     expect(n.content.keywords).toEqual(['alert', 'critical', 'UNPROTECTED_REF']);
   });
@@ -176,17 +201,28 @@ describe('renderSnsAlert', () => {
   it('gives each protocol its own rendering in one MessageStructure json message', () => {
     const alert = renderSnsAlert(makeVerdict());
     const message = parseMessage(alert.message);
-    expect(JSON.parse(message.default)).toMatchObject({ eventId: '3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f', verdict: 'alert' });
+    expect(JSON.parse(message.default)).toMatchObject({
+      eventId: '3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f',
+      verdict: 'alert',
+    });
     expect(message.email).toContain('GitLab OIDC Watch: ALERT');
     expect(JSON.parse(message.https)).toMatchObject({ version: '1.0', source: 'custom' });
     expect(alert.attributes.verdict).toBe('alert');
   });
 
   it('fits in 256 KiB even with thousands of long findings', () => {
-    const finding: Finding = { code: 'REF_NOT_ALLOWED', class: 'alert', severity: 'high', message: `"${'\u{1F4A5}'.repeat(900)}"` };
+    const finding: Finding = {
+      code: 'REF_NOT_ALLOWED',
+      class: 'alert',
+      severity: 'high',
+      message: `"${'\u{1F4A5}'.repeat(900)}"`,
+    };
     const alert = renderSnsAlert(makeVerdict({ findings: Array.from({ length: 2000 }, () => finding) }));
     expect(new TextEncoder().encode(alert.message).length).toBeLessThan(SNS_MESSAGE_MAX_BYTES);
-    const verdictJson = JSON.parse(parseMessage(alert.message).default) as { findings: unknown[]; findingsOmitted: number };
+    const verdictJson = JSON.parse(parseMessage(alert.message).default) as {
+      findings: unknown[];
+      findingsOmitted: number;
+    };
     expect(verdictJson.findings.length + verdictJson.findingsOmitted).toBe(2000);
     expect(verdictJson.findingsOmitted).toBeGreaterThan(0);
   });

@@ -75,7 +75,9 @@ describe('slackText', () => {
   });
 
   it('defangs URL schemes', () => {
-    expect(slackText('see https://evil.example.com/login', 100)).toContain('hxxps[:]//evil.example.com/login');
+    expect(slackText('see https://evil.example.com/login', 100)).toContain(
+      'hxxps[:]//evil.example.com/login',
+    );
   });
 
   it('escapes after cutting, so an entity is never cut in half', () => {
