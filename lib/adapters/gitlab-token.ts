@@ -46,8 +46,9 @@ export async function resolveGitLabToken(
     try {
       content = await readFile(source.file, 'utf8');
     } catch (error) {
+      // Structural check: node's errors come from another realm under jest, where `instanceof Error` is false.
       const code =
-        error instanceof Error && 'code' in error && typeof error.code === 'string'
+        typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
           ? error.code
           : 'unreadable';
       throw new ConfigError(

@@ -77,6 +77,8 @@ export function parseRetryAfter(
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^[0-9]+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP-date has a weekday and month name; this keeps `-5` or `1.5` from being read as years.
+  if (!/[A-Za-z]/.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowEpochMs);
