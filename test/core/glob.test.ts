@@ -56,21 +56,39 @@ describe('refPatternMatches', () => {
 
 describe('arnGlobMatches', () => {
   it("matches any sequence with '*', across ':' and '/'", () => {
-    expect(arnGlobMatches('arn:aws:iam::*:role/prod-deploy', 'arn:aws:iam::123456789012:role/prod-deploy')).toBe(true);
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/prod-*', 'arn:aws:iam::123456789012:role/ci/prod-x')).toBe(false);
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/*prod-*', 'arn:aws:iam::123456789012:role/ci/prod-x')).toBe(true);
+    expect(
+      arnGlobMatches('arn:aws:iam::*:role/prod-deploy', 'arn:aws:iam::123456789012:role/prod-deploy'),
+    ).toBe(true);
+    expect(
+      arnGlobMatches('arn:aws:iam::123456789012:role/prod-*', 'arn:aws:iam::123456789012:role/ci/prod-x'),
+    ).toBe(false);
+    expect(
+      arnGlobMatches('arn:aws:iam::123456789012:role/*prod-*', 'arn:aws:iam::123456789012:role/ci/prod-x'),
+    ).toBe(true);
   });
 
   it("matches exactly one character with '?'", () => {
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/prod-?', 'arn:aws:iam::123456789012:role/prod-1')).toBe(true);
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/prod-?', 'arn:aws:iam::123456789012:role/prod-12')).toBe(false);
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/prod-?', 'arn:aws:iam::123456789012:role/prod-')).toBe(false);
+    expect(
+      arnGlobMatches('arn:aws:iam::123456789012:role/prod-?', 'arn:aws:iam::123456789012:role/prod-1'),
+    ).toBe(true);
+    expect(
+      arnGlobMatches('arn:aws:iam::123456789012:role/prod-?', 'arn:aws:iam::123456789012:role/prod-12'),
+    ).toBe(false);
+    expect(
+      arnGlobMatches('arn:aws:iam::123456789012:role/prod-?', 'arn:aws:iam::123456789012:role/prod-'),
+    ).toBe(false);
   });
 
   it('requires the whole ARN to match and treats other characters literally', () => {
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/prod', 'arn:aws:iam::123456789012:role/prod-deploy')).toBe(false);
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/a.b', 'arn:aws:iam::123456789012:role/aXb')).toBe(false);
-    expect(arnGlobMatches('arn:aws:iam::123456789012:role/a+b', 'arn:aws:iam::123456789012:role/a+b')).toBe(true);
+    expect(
+      arnGlobMatches('arn:aws:iam::123456789012:role/prod', 'arn:aws:iam::123456789012:role/prod-deploy'),
+    ).toBe(false);
+    expect(arnGlobMatches('arn:aws:iam::123456789012:role/a.b', 'arn:aws:iam::123456789012:role/aXb')).toBe(
+      false,
+    );
+    expect(arnGlobMatches('arn:aws:iam::123456789012:role/a+b', 'arn:aws:iam::123456789012:role/a+b')).toBe(
+      true,
+    );
   });
 
   it('ignores case by default (IAM role names are unique regardless of case) and can be made case-sensitive', () => {

@@ -24,7 +24,9 @@ describe('matchProductionRole', () => {
 
   it('returns the first role whose ARN glob matches', () => {
     expect(matchProductionRole(config, `arn:aws:iam::${ACCOUNT}:role/prod-deploy`)?.name).toBe('prod-deploy');
-    expect(matchProductionRole(config, 'arn:aws:iam::210987654321:role/deploy/release-7')?.name).toBe('release');
+    expect(matchProductionRole(config, 'arn:aws:iam::210987654321:role/deploy/release-7')?.name).toBe(
+      'release',
+    );
   });
 
   it('returns null for roles that are not production roles', () => {

@@ -2,11 +2,17 @@ import { DEFAULT_SESSION_NAME_PATTERNS, SessionNamePatternSchema } from '../../l
 import { ConfigError } from '../../lib/core/errors';
 import { compileSessionNamePatterns, parseSessionName } from '../../lib/core/session-name';
 
-const defaults = compileSessionNamePatterns(DEFAULT_SESSION_NAME_PATTERNS.map((p) => SessionNamePatternSchema.parse(p)));
+const defaults = compileSessionNamePatterns(
+  DEFAULT_SESSION_NAME_PATTERNS.map((p) => SessionNamePatternSchema.parse(p)),
+);
 
 describe('parseSessionName', () => {
   it('parses pipeline-<id> with the default patterns', () => {
-    expect(parseSessionName('pipeline-1234567', defaults)).toEqual({ pattern: 'pipeline-id', pipelineId: 1234567, projectId: null });
+    expect(parseSessionName('pipeline-1234567', defaults)).toEqual({
+      pattern: 'pipeline-id',
+      pipelineId: 1234567,
+      projectId: null,
+    });
   });
 
   it("parses GitLab's documented GitLabRunner-<project>-<pipeline> format", () => {
@@ -33,8 +39,16 @@ describe('parseSessionName', () => {
       { name: 'role-prefixed', regex: '^prod-deploy-(?<pipeline_id>[0-9]+)$' },
       { name: 'loose', regex: '(?<pipeline_id>[0-9]+)$' },
     ]);
-    expect(parseSessionName('prod-deploy-77', custom)).toEqual({ pattern: 'role-prefixed', pipelineId: 77, projectId: null });
-    expect(parseSessionName('anything-88', custom)).toEqual({ pattern: 'loose', pipelineId: 88, projectId: null });
+    expect(parseSessionName('prod-deploy-77', custom)).toEqual({
+      pattern: 'role-prefixed',
+      pipelineId: 77,
+      projectId: null,
+    });
+    expect(parseSessionName('anything-88', custom)).toEqual({
+      pattern: 'loose',
+      pipelineId: 88,
+      projectId: null,
+    });
   });
 
   it('skips a match whose project_id group is not a usable id', () => {
@@ -42,14 +56,24 @@ describe('parseSessionName', () => {
       { name: 'with-project', regex: '^(?<project_id>[a-z0-9]+)-(?<pipeline_id>[0-9]+)$' },
       { name: 'fallback', regex: '-(?<pipeline_id>[0-9]+)$' },
     ]);
-    expect(parseSessionName('abc-5', custom)).toEqual({ pattern: 'fallback', pipelineId: 5, projectId: null });
-    expect(parseSessionName('12-5', custom)).toEqual({ pattern: 'with-project', pipelineId: 5, projectId: 12 });
+    expect(parseSessionName('abc-5', custom)).toEqual({
+      pattern: 'fallback',
+      pipelineId: 5,
+      projectId: null,
+    });
+    expect(parseSessionName('12-5', custom)).toEqual({
+      pattern: 'with-project',
+      pipelineId: 5,
+      projectId: 12,
+    });
   });
 });
 
 describe('compileSessionNamePatterns', () => {
   it('throws a ConfigError naming the pattern for an invalid regular expression', () => {
-    expect(() => compileSessionNamePatterns([{ name: 'broken', regex: '^pipeline-(?<pipeline_id>[0-9+$' }])).toThrow(ConfigError);
+    expect(() =>
+      compileSessionNamePatterns([{ name: 'broken', regex: '^pipeline-(?<pipeline_id>[0-9+$' }]),
+    ).toThrow(ConfigError);
     const error = ((): unknown => {
       try {
         compileSessionNamePatterns([{ name: 'broken', regex: '(' }]);
@@ -59,7 +83,10 @@ describe('compileSessionNamePatterns', () => {
       return null;
     })();
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error).toMatchObject({ key: 'sessionNamePatterns[0].regex', message: expect.stringContaining('broken') });
+    expect(error).toMatchObject({
+      key: 'sessionNamePatterns[0].regex',
+      message: expect.stringContaining('broken'),
+    });
   });
 
   it('throws a ConfigError when the pipeline_id group is missing', () => {

@@ -24,8 +24,14 @@ describe('parseSubject', () => {
   });
 
   it('recognises components in any order and without ref_type', () => {
-    expect(parseSubject('project_path:acme/app:ref:main:ref_type:branch')).toMatchObject({ ref: 'main', refType: 'branch' });
-    expect(parseSubject('project_path:acme/app:ref:release/1.x')).toMatchObject({ ref: 'release/1.x', refType: null });
+    expect(parseSubject('project_path:acme/app:ref:main:ref_type:branch')).toMatchObject({
+      ref: 'main',
+      refType: 'branch',
+    });
+    expect(parseSubject('project_path:acme/app:ref:release/1.x')).toMatchObject({
+      ref: 'release/1.x',
+      refType: null,
+    });
   });
 
   it('parses GitLab 18.7 components (ref_protected, environment_protected, deployment_tier)', () => {
@@ -39,11 +45,16 @@ describe('parseSubject', () => {
       environmentProtected: false,
       deploymentTier: 'production',
     });
-    expect(parseSubject('project_path:acme/app:ref_type:branch:ref:feat:ref_protected:false')?.refProtected).toBe(false);
+    expect(
+      parseSubject('project_path:acme/app:ref_type:branch:ref:feat:ref_protected:false')?.refProtected,
+    ).toBe(false);
   });
 
   it('keeps a value that happens to be a component name (a branch called "ref")', () => {
-    expect(parseSubject('project_path:acme/app:ref_type:branch:ref:ref')).toMatchObject({ ref: 'ref', refType: 'branch' });
+    expect(parseSubject('project_path:acme/app:ref_type:branch:ref:ref')).toMatchObject({
+      ref: 'ref',
+      refType: 'branch',
+    });
   });
 
   it('runs a value until the next known component, robust to stray colons', () => {

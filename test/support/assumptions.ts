@@ -4,8 +4,10 @@
  * example.com). Every builder returns a fresh object, so tests may spread and override freely.
  */
 import type { RoleAssumption } from '../../lib/core/assumption';
-import { parseConfig, type Config, type ConfigInput } from '../../lib/core/config';
+import type { CheckContext, GitLabFacts } from '../../lib/core/checks/check';
+import { parseConfig, type Config, type ConfigInput, type ProductionRole } from '../../lib/core/config';
 import type { GitLabMergeRequest, GitLabPipeline, GitLabProject } from '../../lib/core/gitlab-port';
+import { parseSubject } from '../../lib/core/subject';
 
 export const ACCOUNT = '123456789012';
 export const ISSUER = 'https://gitlab.example.com';
@@ -112,5 +114,61 @@ export function buildMergeRequest(overrides: Partial<GitLabMergeRequest> = {}): 
     sourceProjectId: PROJECT_ID,
     webUrl: `${ISSUER}/${PROJECT_PATH}/-/merge_requests/17`,
     ...overrides,
+  };
+}
+
+/** The production role of buildConfig(role). */
+export function buildRole(role: Partial<RoleInput> = {}): ProductionRole {
+  const built = buildConfig(role).productionRoles[0];
+  if (!built) throw new Error('buildConfig always has one production role');
+  return built;
+}
+
+/** Facts as gathered for the good main deploy: project by path, pipeline found, protected branches [main]. */
+export function buildFacts(overrides: Partial<GitLabFacts> = {}): GitLabFacts {
+  return {
+    projectId: PROJECT_ID,
+    project: { status: 'found', value: buildProject() },
+    projectLookupBy: 'path',
+    pipelineProjectId: PROJECT_ID,
+    pipeline: { status: 'found', value: buildPipeline() },
+    mergeRequest: { status: 'skipped', detail: 'not needed' },
+    protectedBranches: { status: 'found', value: [{ name: 'main' }, { name: 'release/*' }] },
+    protectedTags: { status: 'skipped', detail: 'not needed' },
+    refType: 'branch',
+    refTypeFrom: 'sub',
+    ...overrides,
+  };
+}
+
+export type CheckContextOverrides = Partial<Omit<CheckContext, 'facts'>> & {
+  readonly facts?: Partial<GitLabFacts>;
+};
+
+/**
+ * A check context for the good main deploy, correlated. Overriding `assumption` re-derives `subject` from its sub
+ * unless `subject` is given too; `failed` follows the assumption's errorCode.
+ */
+export function buildCheckContext(overrides: CheckContextOverrides = {}): CheckContext {
+  const assumption = overrides.assumption ?? buildAssumption();
+  const subject =
+    overrides.subject !== undefined
+      ? overrides.subject
+      : assumption.subject === null
+        ? null
+        : parseSubject(assumption.subject);
+  const failed = overrides.failed ?? assumption.errorCode !== null;
+  const issuerAllowed = overrides.issuerAllowed ?? true;
+  return {
+    role: buildRole(),
+    trustedIssuer: ISSUER,
+    session: { pattern: 'pipeline-id', pipelineId: PIPELINE_ID, projectId: null },
+    ...overrides,
+    assumption,
+    subject,
+    failed,
+    issuerAllowed,
+    correlated: overrides.correlated ?? (issuerAllowed && !failed),
+    facts: buildFacts(overrides.facts),
   };
 }

@@ -1,0 +1,27 @@
+import { check } from '../../../lib/core/checks/session-name-unparsed';
+import { buildAssumption, buildCheckContext } from '../../support/assumptions';
+
+describe('SESSION_NAME_UNPARSED', () => {
+  it('reports nothing when a pattern parsed the session name', () => {
+    expect(check.evaluate(buildCheckContext())).toEqual([]);
+  });
+
+  it('is unverified, medium, when no pattern matched', () => {
+    const [f] = check.evaluate(
+      buildCheckContext({
+        assumption: buildAssumption({ roleSessionName: 'botocore-session-1713238316' }),
+        session: null,
+      }),
+    );
+    expect(f).toMatchObject({ code: 'SESSION_NAME_UNPARSED', class: 'unverified', severity: 'medium' });
+    expect(f?.message).toContain('"botocore-session-1713238316"');
+  });
+
+  it('is unverified when there is no session name', () => {
+    expect(
+      check.evaluate(
+        buildCheckContext({ assumption: buildAssumption({ roleSessionName: null }), session: null }),
+      )[0]?.message,
+    ).toMatch(/no role session name/);
+  });
+});
