@@ -13,7 +13,9 @@ export function printSection(title: string, figures: readonly Figure[]): void {
   out.write(`\n== ${title}\n`);
   const width = Math.max(...figures.map((f) => f.label.length));
   for (const f of figures) {
-    const target = f.target ? `   target ${f.target}: ${f.meets === undefined ? '-' : f.meets ? 'met' : 'NOT met'}` : '';
+    const target = f.target
+      ? `   target ${f.target}: ${f.meets === undefined ? '-' : f.meets ? 'met' : 'NOT met'}`
+      : '';
     out.write(`  ${f.label.padEnd(width)}  ${f.value}${target}\n`);
   }
 }
@@ -24,7 +26,8 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ result: T; m
   return { result, ms: performance.now() - start };
 }
 
-export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield item;

@@ -21,7 +21,12 @@ const ACCOUNT = '123456789012';
 function otherEvent(i: number): string {
   return JSON.stringify({
     eventVersion: '1.09',
-    userIdentity: { type: 'AssumedRole', principalId: `AROAEXAMPLE:session-${i}`, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/session-${i}`, accountId: ACCOUNT },
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: `AROAEXAMPLE:session-${i}`,
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app/session-${i}`,
+      accountId: ACCOUNT,
+    },
     eventTime: '2026-11-20T09:00:00Z',
     eventSource: i % 2 === 0 ? 's3.amazonaws.com' : 'kms.amazonaws.com',
     eventName: i % 2 === 0 ? 'GetObject' : 'Decrypt',
@@ -42,9 +47,23 @@ function otherEvent(i: number): string {
 
 const baseConfig = (apiUrl: string, concurrency: number) =>
   parseConfig({
-    trustedIssuers: [{ issuer: 'https://gitlab.com', apiUrl, token: { env: 'GITLAB_TOKEN' }, concurrency, lookupTimeoutMs: 60_000, maxRetries: 2 }],
+    trustedIssuers: [
+      {
+        issuer: 'https://gitlab.com',
+        apiUrl,
+        token: { env: 'GITLAB_TOKEN' },
+        concurrency,
+        lookupTimeoutMs: 60_000,
+        maxRetries: 2,
+      },
+    ],
     productionRoles: [
-      { name: 'prod', roleArns: ['arn:aws:iam::*:role/prod-*'], allowedProjectIds: [101, 102, 103, 104, 105], allowedAudiences: ['https://gitlab.com'] },
+      {
+        name: 'prod',
+        roleArns: ['arn:aws:iam::*:role/prod-*'],
+        allowedProjectIds: [101, 102, 103, 104, 105],
+        allowedAudiences: ['https://gitlab.com'],
+      },
     ],
   });
 
@@ -70,7 +89,8 @@ export async function benchSkipThroughput(): Promise<void> {
     const log = await timed(() => skipRun(logFile));
     const naive = await timed(() => {
       let skipped = 0;
-      for (const l of lines) if ((JSON.parse(l) as { eventName: string }).eventName !== 'AssumeRoleWithWebIdentity') skipped += 1;
+      for (const l of lines)
+        if ((JSON.parse(l) as { eventName: string }).eventName !== 'AssumeRoleWithWebIdentity') skipped += 1;
       return skipped;
     });
 
@@ -79,13 +99,22 @@ export async function benchSkipThroughput(): Promise<void> {
     const engine = await buildEngine(config, { env: { GITLAB_TOKEN: 'x' } });
     const wi: string[] = [];
     for (let i = 0; i < n; i += 1) {
-      wi.push(JSON.stringify(makeWebIdentityRecord({ eventId: `e-${i}`, roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-cache-${i % 50}`, roleSessionName: `pipeline-${i}` })));
+      wi.push(
+        JSON.stringify(
+          makeWebIdentityRecord({
+            eventId: `e-${i}`,
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/ci-cache-${i % 50}`,
+            roleSessionName: `pipeline-${i}`,
+          }),
+        ),
+      );
     }
     const judge = () => {
       let ignored = 0;
       wi.forEach((s, i) => {
         const r = normalizeRecord(JSON.parse(s) as unknown, { source: 'bench', record: i + 1 });
-        if (r.kind === 'assumption' && engine.evaluator.triage(r.assumption)?.verdict === 'ignored') ignored += 1;
+        if (r.kind === 'assumption' && engine.evaluator.triage(r.assumption)?.verdict === 'ignored')
+          ignored += 1;
       });
       return ignored;
     };
@@ -98,11 +127,32 @@ export async function benchSkipThroughput(): Promise<void> {
     const logRate = rate(log.result, log.ms);
     const judgeRate = rate(judged.result, judged.ms);
     printSection('Engine: records/s with no network (one core)', [
-      { label: `other events skipped, JSON Lines file (${fmt(n)})`, value: `${fmt(jsonlRate)} records/s (${fmt(jsonl.ms)} ms)`, target: '>= 100,000/s', meets: jsonlRate >= 100_000 },
-      { label: `other events skipped, CloudTrail log file (${fmt(n)})`, value: `${fmt(logRate)} records/s (${fmt(log.ms)} ms)`, target: '>= 100,000/s', meets: logRate >= 100_000 },
-      { label: 'baseline: JSON.parse of every record', value: `${fmt(rate(n, naive.ms))} records/s; file source is ${fmt(jsonlRate / rate(n, naive.ms), 1)}x (JSONL), ${fmt(logRate / rate(n, naive.ms), 1)}x (log file)` },
-      { label: `web-identity, non-production: parse+normalize+triage`, value: `${fmt(judgeRate)} records/s (${fmt(judged.ms)} ms)`, target: '>= 100,000/s', meets: judgeRate >= 100_000 },
-      { label: 'baseline: JSON.parse alone of the same records', value: `${fmt(rate(n, parseOnly.ms))} records/s; parse+evaluate costs ${fmt(parseOnly.ms > 0 ? judged.ms / parseOnly.ms : 0, 2)}x parse alone` },
+      {
+        label: `other events skipped, JSON Lines file (${fmt(n)})`,
+        value: `${fmt(jsonlRate)} records/s (${fmt(jsonl.ms)} ms)`,
+        target: '>= 100,000/s',
+        meets: jsonlRate >= 100_000,
+      },
+      {
+        label: `other events skipped, CloudTrail log file (${fmt(n)})`,
+        value: `${fmt(logRate)} records/s (${fmt(log.ms)} ms)`,
+        target: '>= 100,000/s',
+        meets: logRate >= 100_000,
+      },
+      {
+        label: 'baseline: JSON.parse of every record',
+        value: `${fmt(rate(n, naive.ms))} records/s; file source is ${fmt(jsonlRate / rate(n, naive.ms), 1)}x (JSONL), ${fmt(logRate / rate(n, naive.ms), 1)}x (log file)`,
+      },
+      {
+        label: `web-identity, non-production: parse+normalize+triage`,
+        value: `${fmt(judgeRate)} records/s (${fmt(judged.ms)} ms)`,
+        target: '>= 100,000/s',
+        meets: judgeRate >= 100_000,
+      },
+      {
+        label: 'baseline: JSON.parse alone of the same records',
+        value: `${fmt(rate(n, parseOnly.ms))} records/s; parse+evaluate costs ${fmt(parseOnly.ms > 0 ? judged.ms / parseOnly.ms : 0, 2)}x parse alone`,
+      },
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -117,9 +167,19 @@ export async function benchGitLabCaching(): Promise<void> {
   const concurrency = 16;
   const data: StandinData = { projects: [], pipelines: [] };
   for (let p = 0; p < projects; p += 1) {
-    data.projects.push({ id: 101 + p, path_with_namespace: `acme/service-${p}`, protected_branches: ['main', 'release/*'], protected_tags: ['v*'] });
+    data.projects.push({
+      id: 101 + p,
+      path_with_namespace: `acme/service-${p}`,
+      protected_branches: ['main', 'release/*'],
+      protected_tags: ['v*'],
+    });
     for (let k = 0; k < pipelinesPerProject; k += 1) {
-      data.pipelines.push({ id: 7000 + p * 100 + k, project_id: 101 + p, ref: k % 4 === 0 ? `feature/f-${k}` : 'main', source: 'push' });
+      data.pipelines.push({
+        id: 7000 + p * 100 + k,
+        project_id: 101 + p,
+        ref: k % 4 === 0 ? `feature/f-${k}` : 'main',
+        source: 'push',
+      });
     }
   }
   const items: SourceItem[] = [];
@@ -142,9 +202,20 @@ export async function benchGitLabCaching(): Promise<void> {
   try {
     const run = async (cache: boolean) => {
       gitlab.resetRequests();
-      const engine = await buildEngine(baseConfig(gitlab.apiUrl, concurrency), { env: { GITLAB_TOKEN: gitlab.token }, cache });
+      const engine = await buildEngine(baseConfig(gitlab.apiUrl, concurrency), {
+        env: { GITLAB_TOKEN: gitlab.token },
+        cache,
+      });
       const counts = emptyCounts();
-      const t = await timed(() => judgeSource(fromArray(items), engine, counts, { onVerdict: () => undefined, onError: () => undefined }, 256));
+      const t = await timed(() =>
+        judgeSource(
+          fromArray(items),
+          engine,
+          counts,
+          { onVerdict: () => undefined, onError: () => undefined },
+          256,
+        ),
+      );
       return { ms: t.ms, requests: gitlab.requestCount(), counts };
     };
     const cached = await run(true);
@@ -153,14 +224,39 @@ export async function benchGitLabCaching(): Promise<void> {
     const budget = uniquePipelines + 2 * projects;
     const ideal = (cached.requests * latencyMs) / concurrency;
     const idealBudget = (budget * latencyMs) / concurrency;
-    printSection(`GitLab lookups: ${fmt(events)} events, ${uniquePipelines} pipelines in ${projects} projects, stand-in latency ${latencyMs} ms, concurrency ${concurrency}`, [
-      { label: 'cached: GitLab requests', value: `${fmt(cached.requests)}`, target: `<= unique pipelines + 2 x projects = ${budget}`, meets: cached.requests <= budget },
-      { label: 'cached: wall time', value: `${fmt(cached.ms)} ms; ideal (requests x latency / concurrency) ${fmt(ideal)} ms; ratio ${fmt(cached.ms / ideal, 2)}x`, target: `<= 1.5 x ${fmt(idealBudget)} ms`, meets: cached.ms <= 1.5 * idealBudget },
-      { label: 'cached: verdicts', value: `${cached.counts.verdicts.alert} alert, ${cached.counts.verdicts.ok} ok, ${cached.counts.verdicts.unverified} unverified` },
-      { label: 'naive (no cache): GitLab requests', value: `${fmt(naive.requests)} (${fmt(naive.requests / Math.max(1, cached.requests), 1)}x the cached run)` },
-      { label: 'naive (no cache): wall time', value: `${fmt(naive.ms)} ms (${fmt(naive.ms / Math.max(1, cached.ms), 1)}x the cached run)` },
-      { label: 'naive: verdicts', value: `${naive.counts.verdicts.alert} alert, ${naive.counts.verdicts.ok} ok, ${naive.counts.verdicts.unverified} unverified (must equal the cached run)` },
-    ]);
+    printSection(
+      `GitLab lookups: ${fmt(events)} events, ${uniquePipelines} pipelines in ${projects} projects, stand-in latency ${latencyMs} ms, concurrency ${concurrency}`,
+      [
+        {
+          label: 'cached: GitLab requests',
+          value: `${fmt(cached.requests)}`,
+          target: `<= unique pipelines + 2 x projects = ${budget}`,
+          meets: cached.requests <= budget,
+        },
+        {
+          label: 'cached: wall time',
+          value: `${fmt(cached.ms)} ms; ideal (requests x latency / concurrency) ${fmt(ideal)} ms; ratio ${fmt(cached.ms / ideal, 2)}x`,
+          target: `<= 1.5 x ${fmt(idealBudget)} ms`,
+          meets: cached.ms <= 1.5 * idealBudget,
+        },
+        {
+          label: 'cached: verdicts',
+          value: `${cached.counts.verdicts.alert} alert, ${cached.counts.verdicts.ok} ok, ${cached.counts.verdicts.unverified} unverified`,
+        },
+        {
+          label: 'naive (no cache): GitLab requests',
+          value: `${fmt(naive.requests)} (${fmt(naive.requests / Math.max(1, cached.requests), 1)}x the cached run)`,
+        },
+        {
+          label: 'naive (no cache): wall time',
+          value: `${fmt(naive.ms)} ms (${fmt(naive.ms / Math.max(1, cached.ms), 1)}x the cached run)`,
+        },
+        {
+          label: 'naive: verdicts',
+          value: `${naive.counts.verdicts.alert} alert, ${naive.counts.verdicts.ok} ok, ${naive.counts.verdicts.unverified} unverified (must equal the cached run)`,
+        },
+      ],
+    );
   } finally {
     await gitlab.close();
   }

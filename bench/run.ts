@@ -12,7 +12,9 @@ const sections: Record<string, () => Promise<void>> = {
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(sections);
-  process.stdout.write(`gitlab-oidc-watch benchmark on node ${process.version}, ${process.platform}/${process.arch}\n`);
+  process.stdout.write(
+    `gitlab-oidc-watch benchmark on node ${process.version}, ${process.platform}/${process.arch}\n`,
+  );
   for (const name of names) {
     const run = sections[name];
     if (!run) throw new Error(`unknown section '${name}' (known: ${Object.keys(sections).join(', ')})`);

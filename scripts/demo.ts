@@ -17,14 +17,18 @@ const out = process.stdout;
 const rule = '='.repeat(100);
 
 async function run(): Promise<number> {
-  out.write(`${rule}\n DEMO: invented data. A local GitLab stand-in plays gitlab.com; the CloudTrail records are bundled files.\n${rule}\n\n`);
+  out.write(
+    `${rule}\n DEMO: invented data. A local GitLab stand-in plays gitlab.com; the CloudTrail records are bundled files.\n${rule}\n\n`,
+  );
   const gitlab = await startGitLabStandin({ data: DEMO_GITLAB });
   const dir = mkdtempSync(join(tmpdir(), 'oidc-watch-demo-'));
   try {
     const configPath = join(dir, 'oidc-watch.demo.json');
     writeFileSync(configPath, JSON.stringify(demoConfig(gitlab.apiUrl), null, 2));
     const events = join(__dirname, '..', 'examples', 'demo', 'events');
-    out.write(`GitLab stand-in: ${gitlab.url}\nPolicy:          ${configPath}\nInput:           ${events}\n\n`);
+    out.write(
+      `GitLab stand-in: ${gitlab.url}\nPolicy:          ${configPath}\nInput:           ${events}\n\n`,
+    );
     out.write(`$ oidc-watch evaluate --config ${configPath} --format json ${events}\n`);
 
     let json = '';
@@ -44,14 +48,20 @@ async function run(): Promise<number> {
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Verdict);
     out.write(`(exit status ${code}: 1 means at least one alert or unverified verdict)\n\n`);
-    out.write(renderTable([...verdicts].sort((a, b) => a.eventTime.localeCompare(b.eventTime)).map(tableRow), out.isTTY === true));
+    out.write(
+      renderTable(
+        [...verdicts].sort((a, b) => a.eventTime.localeCompare(b.eventTime)).map(tableRow),
+        out.isTTY === true,
+      ),
+    );
 
     out.write(`\nScenarios (expected -> got):\n`);
     let mismatches = 0;
     for (const s of DEMO_SCENARIOS) {
       const v = verdicts.find((x) => x.eventId === s.record.eventId);
       const codes = v ? v.findings.map((f) => f.code) : [];
-      const good = v !== undefined && v.verdict === s.expected && s.expectedCodes.every((c) => codes.includes(c));
+      const good =
+        v !== undefined && v.verdict === s.expected && s.expectedCodes.every((c) => codes.includes(c));
       if (!good) mismatches += 1;
       out.write(
         `  ${good ? 'PASS' : 'FAIL'}  ${s.name.padEnd(28)} ${s.expected.padEnd(8)} -> ${(v?.verdict ?? 'missing').padEnd(10)} ${codes.join(', ')}\n` +
@@ -59,13 +69,21 @@ async function run(): Promise<number> {
       );
     }
 
-    const spoofed = verdicts.find((v) => v.eventId === DEMO_SCENARIOS.find((s) => s.name === 'spoofed-session-name')?.record.eventId);
+    const spoofed = verdicts.find(
+      (v) => v.eventId === DEMO_SCENARIOS.find((s) => s.name === 'spoofed-session-name')?.record.eventId,
+    );
     if (spoofed) {
-      out.write(`\n${rule}\n One alert in full, as the email subscriber of the SNS topic receives it:\n${rule}\n`);
+      out.write(
+        `\n${rule}\n One alert in full, as the email subscriber of the SNS topic receives it:\n${rule}\n`,
+      );
       out.write(`${renderEmail(spoofed)}\n`);
     }
-    out.write(`\nGitLab stand-in answered ${gitlab.requestCount()} request(s) (each pipeline and project fetched once).\n`);
-    out.write(`${rule}\n DEMO finished: ${DEMO_SCENARIOS.length - mismatches}/${DEMO_SCENARIOS.length} scenarios judged as expected. Data above is invented.\n${rule}\n`);
+    out.write(
+      `\nGitLab stand-in answered ${gitlab.requestCount()} request(s) (each pipeline and project fetched once).\n`,
+    );
+    out.write(
+      `${rule}\n DEMO finished: ${DEMO_SCENARIOS.length - mismatches}/${DEMO_SCENARIOS.length} scenarios judged as expected. Data above is invented.\n${rule}\n`,
+    );
     return mismatches === 0 ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,13 @@ function otherEvent(eventName: string, eventSource: string, i: number): Record<s
       accountId: DEMO_ACCOUNT,
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEROLEID1234', arn: `arn:aws:iam::${DEMO_ACCOUNT}:role/prod-deploy`, accountId: DEMO_ACCOUNT, userName: 'prod-deploy' },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLEROLEID1234',
+          arn: `arn:aws:iam::${DEMO_ACCOUNT}:role/prod-deploy`,
+          accountId: DEMO_ACCOUNT,
+          userName: 'prod-deploy',
+        },
         attributes: { creationDate: '2026-11-20T09:00:05Z', mfaAuthenticated: 'false' },
       },
     },
@@ -77,12 +83,40 @@ rmSync(out, { recursive: true, force: true });
 // A synced trail bucket: CloudTrail log files are gzip JSON, records NOT sorted by time, other events mixed in.
 const trail = join(out, 'trail', 'AWSLogs', DEMO_ACCOUNT, 'CloudTrail');
 write(
-  join(trail, 'us-east-1', '2026', '11', '20', `${DEMO_ACCOUNT}_CloudTrail_us-east-1_20261120T0915Z_Xk3eDemo1.json.gz`),
-  gzipSync(JSON.stringify({ Records: [otherEvent('GetCallerIdentity', 'sts.amazonaws.com', 1), ...take('feature-branch', 'good-main-deploy'), otherEvent('Decrypt', 'kms.amazonaws.com', 2), ...take('trigger-token', 'protected-tag'), otherEvent('AssumeRole', 'sts.amazonaws.com', 3)] })),
+  join(
+    trail,
+    'us-east-1',
+    '2026',
+    '11',
+    '20',
+    `${DEMO_ACCOUNT}_CloudTrail_us-east-1_20261120T0915Z_Xk3eDemo1.json.gz`,
+  ),
+  gzipSync(
+    JSON.stringify({
+      Records: [
+        otherEvent('GetCallerIdentity', 'sts.amazonaws.com', 1),
+        ...take('feature-branch', 'good-main-deploy'),
+        otherEvent('Decrypt', 'kms.amazonaws.com', 2),
+        ...take('trigger-token', 'protected-tag'),
+        otherEvent('AssumeRole', 'sts.amazonaws.com', 3),
+      ],
+    }),
+  ),
 );
 write(
-  join(trail, 'eu-west-1', '2026', '11', '20', `${DEMO_ACCOUNT}_CloudTrail_eu-west-1_20261120T1120Z_Xk3eDemo2.json.gz`),
-  gzipSync(JSON.stringify({ Records: [...take('wildcard-protected-release'), otherEvent('DescribeKey', 'kms.amazonaws.com', 4)] })),
+  join(
+    trail,
+    'eu-west-1',
+    '2026',
+    '11',
+    '20',
+    `${DEMO_ACCOUNT}_CloudTrail_eu-west-1_20261120T1120Z_Xk3eDemo2.json.gz`,
+  ),
+  gzipSync(
+    JSON.stringify({
+      Records: [...take('wildcard-protected-release'), otherEvent('DescribeKey', 'kms.amazonaws.com', 4)],
+    }),
+  ),
 );
 // EventBridge events, as the live rule delivers them.
 for (const name of ['spoofed-session-name', 'recycled-project-path']) {

@@ -4,14 +4,26 @@ import type { Config } from '../../lib/core/config';
 import { loadConfigFile } from '../../lib/adapters/config-file';
 import { UsageError } from './io';
 
-export const DEFAULT_CONFIG_FILES = ['oidc-watch.config.yaml', 'oidc-watch.config.yml', 'oidc-watch.config.json'];
+export const DEFAULT_CONFIG_FILES = [
+  'oidc-watch.config.yaml',
+  'oidc-watch.config.yml',
+  'oidc-watch.config.json',
+];
 
 /**
  * --config FILE, else $OIDC_WATCH_CONFIG_FILE, else ./oidc-watch.config.{yaml,yml,json}. No built-in policy:
  * which roles are production is never a silent default.
  */
-export function loadCliConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): { config: Config; path: string } {
-  const candidates = flag ? [flag] : env.OIDC_WATCH_CONFIG_FILE ? [env.OIDC_WATCH_CONFIG_FILE] : DEFAULT_CONFIG_FILES;
+export function loadCliConfig(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { config: Config; path: string } {
+  const candidates = flag
+    ? [flag]
+    : env.OIDC_WATCH_CONFIG_FILE
+      ? [env.OIDC_WATCH_CONFIG_FILE]
+      : DEFAULT_CONFIG_FILES;
   for (const c of candidates) {
     const path = resolve(cwd, c);
     if (flag || env.OIDC_WATCH_CONFIG_FILE || existsSync(path)) return { config: loadConfigFile(path), path };

@@ -76,49 +76,58 @@ export async function judgeSource(
       counts.errors += 1;
       const reason = s.error instanceof Error ? s.error.message : String(s.error);
       handlers.onError(
-        new InputError(`evaluation failed for event ${s.assumption.eventId}: ${reason}`, s.assumption.eventId, undefined, {
-          cause: s.error,
-        }),
+        new InputError(
+          `evaluation failed for event ${s.assumption.eventId}: ${reason}`,
+          s.assumption.eventId,
+          undefined,
+          {
+            cause: s.error,
+          },
+        ),
       );
     }
   };
-  for await (const item of source) {
-    switch (item.kind) {
-      case 'skipped':
-        counts.skipped += item.count;
-        break;
-      case 'error':
-        counts.errors += 1;
-        handlers.onError(item.error);
-        break;
-      case 'assumption': {
-        counts.records += 1;
-        const quick = engine.evaluator.triage(item.assumption);
-        if (quick && window.length === 0) {
-          await emit({ ok: true, verdict: quick });
+  try {
+    for await (const item of source) {
+      switch (item.kind) {
+        case 'skipped':
+          counts.skipped += item.count;
+          break;
+        case 'error':
+          counts.errors += 1;
+          handlers.onError(item.error);
+          break;
+        case 'assumption': {
+          counts.records += 1;
+          const quick = engine.evaluator.triage(item.assumption);
+          if (quick && window.length === 0) {
+            await emit({ ok: true, verdict: quick });
+            break;
+          }
+          const assumption = item.assumption;
+          window.push(
+            quick
+              ? Promise.resolve<Settled>({ ok: true, verdict: quick })
+              : engine.evaluator.evaluate(assumption).then(
+                  (verdict): Settled => ({ ok: true, verdict }),
+                  (error: unknown): Settled => ({ ok: false, error, assumption }),
+                ),
+          );
+          if (window.length >= concurrency) {
+            const head = window.shift();
+            if (head) await emit(await head);
+          }
           break;
         }
-        const assumption = item.assumption;
-        window.push(
-          quick
-            ? Promise.resolve<Settled>({ ok: true, verdict: quick })
-            : engine.evaluator.evaluate(assumption).then(
-                (verdict): Settled => ({ ok: true, verdict }),
-                (error: unknown): Settled => ({ ok: false, error, assumption }),
-              ),
-        );
-        if (window.length >= concurrency) {
-          const head = window.shift();
-          if (head) await emit(await head);
-        }
-        break;
       }
+      handlers.onProgress?.(counts);
     }
-    handlers.onProgress?.(counts);
-  }
-  for (let head = window.shift(); head; head = window.shift()) {
-    await emit(await head);
-    handlers.onProgress?.(counts);
+  } finally {
+    // Even when the source fails, every record already read is judged and reported: nothing is lost.
+    for (let head = window.shift(); head; head = window.shift()) {
+      await emit(await head);
+      handlers.onProgress?.(counts);
+    }
   }
   const stats = engine.gitlabStats();
   counts.gitlabRequests = stats.requests;

@@ -24,7 +24,11 @@ Run 'oidc-watch <command> --help' for its options. Exit status: 0 clean, 1 alert
 `;
 
 function isParseArgsError(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+  return (
+    e instanceof Error &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')
+  );
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -54,7 +58,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (e) {
     if (e instanceof UsageError || isParseArgsError(e)) {
-      io.stderr.write(`oidc-watch: ${e.message}\nRun 'oidc-watch ${command && command !== 'help' ? `${command} ` : ''}--help' for usage.\n`);
+      io.stderr.write(
+        `oidc-watch: ${e.message}\nRun 'oidc-watch ${command && command !== 'help' ? `${command} ` : ''}--help' for usage.\n`,
+      );
       return EXIT.error;
     }
     if (e instanceof ConfigError) {
@@ -69,7 +75,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`oidc-watch: ${e.name}: ${e.message}\n`);
       return EXIT.error;
     }
-    io.stderr.write(`oidc-watch: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr.write(
+      `oidc-watch: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return EXIT.error;
   }
 }

@@ -28,7 +28,12 @@ export function verdictJson(v: Verdict): string {
     severity: v.severity,
     policy: v.policy,
     reason: v.reason,
-    findings: v.findings.map((f) => ({ code: f.code, class: f.class, severity: f.severity, message: f.message })),
+    findings: v.findings.map((f) => ({
+      code: f.code,
+      class: f.class,
+      severity: f.severity,
+      message: f.message,
+    })),
     projectId: v.projectId,
     pipeline: v.pipeline,
     evaluatedAt: v.evaluatedAt,
@@ -60,11 +65,21 @@ export interface TableRow {
   readonly verdict: VerdictKind;
 }
 
-const TABLE_HEADER = ['TIME (UTC)', 'VERDICT', 'SEVERITY', 'ACCOUNT', 'ROLE', 'SESSION NAME', 'TOKEN REF', 'PIPELINE', 'FINDINGS'];
+const TABLE_HEADER = [
+  'TIME (UTC)',
+  'VERDICT',
+  'SEVERITY',
+  'ACCOUNT',
+  'ROLE',
+  'SESSION NAME',
+  'TOKEN REF',
+  'PIPELINE',
+  'FINDINGS',
+];
 
 export function tableRow(v: Verdict): TableRow {
   const pipeline = v.pipeline ? `${v.pipeline.id} ${v.pipeline.source ?? '?'}` : '';
-  const findings = v.findings.length > 0 ? v.findings.map((f) => f.code).join(',') : v.reason ?? '';
+  const findings = v.findings.length > 0 ? v.findings.map((f) => f.code).join(',') : (v.reason ?? '');
   return {
     verdict: v.verdict,
     cells: [
@@ -81,11 +96,18 @@ export function tableRow(v: Verdict): TableRow {
   };
 }
 
-const COLOURS: Readonly<Record<VerdictKind, string>> = { alert: '\x1b[31m', unverified: '\x1b[33m', ok: '\x1b[32m', ignored: '\x1b[2m' };
+const COLOURS: Readonly<Record<VerdictKind, string>> = {
+  alert: '\x1b[31m',
+  unverified: '\x1b[33m',
+  ok: '\x1b[32m',
+  ignored: '\x1b[2m',
+};
 
 /** Renders rows as an aligned table; colour only when asked (a TTY). */
 export function renderTable(rows: readonly TableRow[], colour: boolean): string {
-  const widths = TABLE_HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)));
+  const widths = TABLE_HEADER.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i] ?? 0))
@@ -100,9 +122,24 @@ export function renderTable(rows: readonly TableRow[], colour: boolean): string 
 }
 
 const CSV_HEADER = [
-  'event_id', 'event_time', 'account_id', 'region', 'role_arn', 'role_session_name', 'subject', 'issuer', 'verdict',
-  'severity', 'policy', 'finding_codes', 'pipeline_id', 'pipeline_project_id', 'pipeline_ref', 'pipeline_source',
-  'pipeline_user', 'pipeline_web_url',
+  'event_id',
+  'event_time',
+  'account_id',
+  'region',
+  'role_arn',
+  'role_session_name',
+  'subject',
+  'issuer',
+  'verdict',
+  'severity',
+  'policy',
+  'finding_codes',
+  'pipeline_id',
+  'pipeline_project_id',
+  'pipeline_ref',
+  'pipeline_source',
+  'pipeline_user',
+  'pipeline_web_url',
 ];
 
 /** RFC 4180 field; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
@@ -120,9 +157,24 @@ export function csvHeader(): string {
 export function csvRow(v: Verdict): string {
   const p = v.pipeline;
   const cells = [
-    v.eventId, v.eventTime, v.accountId, v.region, v.roleArn, v.roleSessionName, v.subject, v.issuer, v.verdict,
-    v.severity, v.policy, v.findings.map((f) => f.code).join(' '), p?.id ?? null, p?.projectId ?? null,
-    p?.ref ?? null, p?.source ?? null, p?.username ?? null, p?.webUrl ?? null,
+    v.eventId,
+    v.eventTime,
+    v.accountId,
+    v.region,
+    v.roleArn,
+    v.roleSessionName,
+    v.subject,
+    v.issuer,
+    v.verdict,
+    v.severity,
+    v.policy,
+    v.findings.map((f) => f.code).join(' '),
+    p?.id ?? null,
+    p?.projectId ?? null,
+    p?.ref ?? null,
+    p?.source ?? null,
+    p?.username ?? null,
+    p?.webUrl ?? null,
   ];
   return `${cells.map(csvField).join(',')}\n`;
 }
@@ -169,7 +221,14 @@ export interface RunCounts {
 }
 
 export function emptyCounts(): RunCounts {
-  return { records: 0, skipped: 0, errors: 0, verdicts: { alert: 0, unverified: 0, ok: 0, ignored: 0 }, gitlabRequests: 0, gitlabCacheHits: 0 };
+  return {
+    records: 0,
+    skipped: 0,
+    errors: 0,
+    verdicts: { alert: 0, unverified: 0, ok: 0, ignored: 0 },
+    gitlabRequests: 0,
+    gitlabCacheHits: 0,
+  };
 }
 
 export function renderSummary(c: RunCounts, seconds: number): string {

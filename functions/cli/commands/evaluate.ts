@@ -48,7 +48,8 @@ function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
 export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`${name} must be a whole number from 1 to 10000, not '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new UsageError(`${name} must be a whole number from 1 to 10000, not '${value}'`);
   return n;
 }
 
@@ -93,10 +94,16 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
   const engine = await buildEngine(config, { env: io.env });
   const writer = new VerdictWriter(format, io.stdout);
   const counts = emptyCounts();
-  await judgeSource(readFiles(resolveInputs(paths, io.cwd), { stdin: io.stdin }), engine, counts, {
-    onVerdict: (v) => writer.write(v),
-    onError: (e) => io.stderr.write(`error: ${describeError(e)}\n`),
-  }, concurrency);
+  await judgeSource(
+    readFiles(resolveInputs(paths, io.cwd), { stdin: io.stdin }),
+    engine,
+    counts,
+    {
+      onVerdict: (v) => writer.write(v),
+      onError: (e) => io.stderr.write(`error: ${describeError(e)}\n`),
+    },
+    concurrency,
+  );
   writer.end();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   io.stderr.write(renderSummary(counts, seconds));
