@@ -141,13 +141,11 @@ describe('createIdempotentPublisher', () => {
   });
 
   it('fails with PublishError when the idempotency table cannot be written', async () => {
-    table.mock
-      .on(PutItemCommand)
-      .rejects(
-        Object.assign(new Error('Throughput exceeds the current capacity'), {
-          name: 'ProvisionedThroughputExceededException',
-        }),
-      );
+    table.mock.on(PutItemCommand).rejects(
+      Object.assign(new Error('Throughput exceeds the current capacity'), {
+        name: 'ProvisionedThroughputExceededException',
+      }),
+    );
     const inner = countingPublisher();
     await expect(publisherOver(inner).publish(makeVerdict())).rejects.toBeInstanceOf(PublishError);
     expect(inner.published).toHaveLength(0);
