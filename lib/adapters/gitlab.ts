@@ -8,7 +8,7 @@
  */
 import { MergeRequests, Pipelines, Projects, ProtectedBranches, ProtectedTags } from '@gitbeaker/core';
 import type { z } from 'zod';
-import { ConfigError, GitLabUnavailableError } from '../core/errors';
+import { ConfigError, GitLabUnavailableError, OidcWatchError } from '../core/errors';
 import type {
   GitLabDirectory,
   GitLabMergeRequest,
@@ -289,7 +289,8 @@ export class GitLabAdapter implements GitLabPort {
       if (error instanceof GitLabStatusError) return this.fromStatus(what, error);
       if (error instanceof GitLabUnavailableError) return this.unavailable(what, error.message);
       if (error instanceof GitLabResponseShapeError) return this.unavailable(what, error.message);
-      throw new GitLabUnavailableError(this.http.scrub(`unexpected error during GitLab lookup of ${what}`), {
+      // Anything else is a bug in this adapter: surface it, do not disguise it as "GitLab could not answer".
+      throw new OidcWatchError(this.http.scrub(`unexpected error during GitLab lookup of ${what}`), {
         cause: error,
       });
     } finally {
