@@ -1,0 +1,94 @@
+/**
+ * The configuration as `cdk synth` sees it: the same file the CLI reads, validated by the same schema, plus the
+ * deployment checks only the stack needs (values CloudWatch or Lambda would otherwise reject at deploy time, an hour
+ * later). Every failure is a ConfigError naming the key and saying what would be valid.
+ */
+import { loadConfigFile } from '../lib/adapters/config-file';
+import { type Config, type Deployment, DeploymentSchema } from '../lib/core/config';
+import { ConfigError } from '../lib/core/errors';
+
+/** Used when neither `-c config=PATH` nor OIDC_WATCH_CONFIG_FILE is given, so a fresh clone synthesizes. */
+export const DEFAULT_CONFIG_FILE = 'examples/oidc-watch.config.yaml';
+export const CONFIG_FILE_ENV = 'OIDC_WATCH_CONFIG_FILE';
+export const CONFIG_CONTEXT_KEY = 'config';
+
+/**
+ * The retention periods CloudWatch Logs accepts; any other number fails at deploy time.
+ * See: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
+
+/** A validated config with its deployment section resolved (defaults applied when the file has none). */
+export interface SynthConfig {
+  /** The file it came from, for messages. */
+  readonly path: string;
+  readonly config: Config;
+  readonly deployment: Deployment;
+  /** deployment.logRetentionDays, checked against what CloudWatch Logs accepts. */
+  readonly logRetentionDays: LogRetentionDays;
+}
+
+function isLogRetentionDays(days: number): days is LogRetentionDays {
+  return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
+}
+
+/** `-c config=PATH` wins, then OIDC_WATCH_CONFIG_FILE, then the example config. */
+export function resolveConfigPath(contextValue: unknown, env: NodeJS.ProcessEnv): string {
+  if (contextValue !== undefined) {
+    if (typeof contextValue !== 'string' || contextValue.trim() === '') {
+      throw new ConfigError(
+        `context "${CONFIG_CONTEXT_KEY}" must be a file path (cdk synth -c config=PATH)`,
+        '',
+      );
+    }
+    return contextValue;
+  }
+  const fromEnv = env[CONFIG_FILE_ENV];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
+  return DEFAULT_CONFIG_FILE;
+}
+
+/** The Lambda budget the GitLab lookups must fit in: half the function timeout, in milliseconds. */
+export function gitLabLookupBudgetMs(deployment: Deployment): number {
+  return Math.floor((deployment.functionTimeoutSeconds * 1000) / 2);
+}
+
+/** Deployment checks the shared schema leaves to the stack. Throws ConfigError naming the key. */
+export function validateForDeployment(config: Config, origin: string): SynthConfig {
+  const deployment = config.deployment ?? DeploymentSchema.parse({});
+  const deploymentKey = (key: string): string => `deployment.${key}`;
+
+  const logRetentionDays = deployment.logRetentionDays;
+  if (!isLogRetentionDays(logRetentionDays)) {
+    throw new ConfigError(
+      `${origin}: invalid configuration\n  ${deploymentKey('logRetentionDays')}: ${logRetentionDays} is not a ` +
+        `CloudWatch Logs retention period; use one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      deploymentKey('logRetentionDays'),
+    );
+  }
+
+  // Each GitLab lookup must end well inside the function timeout, or a slow GitLab turns into a Lambda timeout
+  // (retried as a failure) instead of an `unverified` verdict.
+  const budget = gitLabLookupBudgetMs(deployment);
+  config.trustedIssuers.forEach((issuer, i) => {
+    if (issuer.lookupTimeoutMs > budget) {
+      const key = `trustedIssuers[${i}].lookupTimeoutMs`;
+      throw new ConfigError(
+        `${origin}: invalid configuration\n  ${key}: ${issuer.lookupTimeoutMs} ms does not fit the lookup budget of ` +
+          `${budget} ms (half of deployment.functionTimeoutSeconds = ${deployment.functionTimeoutSeconds}); ` +
+          `lower it or raise the timeout`,
+        key,
+      );
+    }
+  });
+
+  return { path: origin, config, deployment, logRetentionDays };
+}
+
+/** Reads, validates and checks the config file for deployment. */
+export function loadSynthConfig(path: string): SynthConfig {
+  return validateForDeployment(loadConfigFile(path), path);
+}

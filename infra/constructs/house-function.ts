@@ -1,0 +1,128 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { Config } from '../../lib/core/config';
+import type { LogRetentionDays } from '../config';
+
+/** Names every function of the service reports under (Powertools service dimension, log field). */
+export const SERVICE_NAME = 'gitlab-oidc-watch';
+/** The CloudWatch namespace of the service's custom metrics (Powertools Metrics, EMF). */
+export const METRICS_NAMESPACE = 'GitLabOidcWatch';
+/** The name under which the validated config is compiled into every bundle. */
+export const EMBEDDED_CONFIG_VARIABLE = 'process.env.OIDC_WATCH_CONFIG';
+
+export interface HouseFunctionProps extends Omit<
+  NodejsFunctionProps,
+  | 'runtime'
+  | 'architecture'
+  | 'handler'
+  | 'bundling'
+  | 'logGroup'
+  | 'logRetention'
+  | 'tracing'
+  | 'role'
+  | 'timeout'
+> {
+  /** The TypeScript module exporting `handler`. */
+  readonly entry: string;
+  /** Validated at synth, compiled into the bundle: no 4 KB environment limit, no I/O at start-up. */
+  readonly config: Config;
+  readonly timeout: Duration;
+  readonly logRetentionDays: LogRetentionDays;
+}
+
+function retentionDays(days: LogRetentionDays): RetentionDays {
+  const match = Object.values(RetentionDays).find((value) => value === days);
+  if (typeof match !== 'number') throw new RangeError(`no RetentionDays member for ${days} days`);
+  return match;
+}
+
+/**
+ * The one way this project builds a Lambda function (after Powertools' FunctionWithLogGroup): Node.js 22 on arm64,
+ * bundled locally with esbuild (minified, source maps, CommonJS), X-Ray active tracing, an explicit log group with a
+ * retention period, and a role that can write only to that log group.
+ *
+ * Bundle format: CommonJS. Several dependencies (pino, gitbeaker's transitive deps) `require()` Node built-ins
+ * dynamically; an ESM bundle would need a `createRequire` banner shim to run them, and CommonJS loads at least as fast
+ * on Lambda. `mainFields: ['module', 'main']` still lets esbuild tree-shake the AWS SDK's ES modules.
+ *
+ * AWS SDK: bundled, not taken from the runtime. The handler is tested against the SDK versions pinned in
+ * package-lock.json; the runtime's SDK changes under us without a deploy. Bundling only the clients we import and
+ * minifying keeps the bundle under the 1.5 MB target (`npm run bench` measures it).
+ * See: https://docs.aws.amazon.com/lambda/latest/dg/typescript-package.html
+ */
+export class HouseFunction extends NodejsFunction {
+  public constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    const { config, logRetentionDays, environment, ...rest } = props;
+
+    // Created before the function so that the role can be scoped to this log group only (no managed policy with
+    // logs:* on every log group, which cdk-nag rightly flags as AwsSolutions-IAM4).
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, { retention: retentionDays(logRetentionDays) });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}: its own log group plus the grants the stack adds`,
+    });
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
+    super(scope, id, {
+      memorySize: 512,
+      ...rest,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      timeout: props.timeout,
+      // The SDK v3 keeps connections alive by default; the v2-era variable would only be noise.
+      awsSdkConnectionReuse: false,
+      environment: {
+        // Stack traces point at the TypeScript source.
+        // See: https://docs.aws.amazon.com/lambda/latest/dg/typescript-exceptions.html
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        LOG_LEVEL: 'info',
+        ...environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        // Mappings are enough for stack traces; embedding the sources would double the asset.
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        mainFields: ['module', 'main'],
+        bundleAwsSDK: true,
+        externalModules: [],
+        // A JSON string literal: esbuild substitutes it for every read of process.env.OIDC_WATCH_CONFIG.
+        // See: https://esbuild.github.io/api/#define
+        define: { [EMBEDDED_CONFIG_VARIABLE]: JSON.stringify(JSON.stringify(config)) },
+      },
+    });
+
+    const runtimeReason =
+      'Pinned to nodejs22.x on purpose: the bundle targets node22 and the cold-start benchmark is measured on it; ' +
+      'moving to a newer runtime is a tested change, not a side effect of a CDK upgrade. nodejs22.x is supported ' +
+      '(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).';
+    Validations.of(this).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+        'permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_id-based-policy-examples.html).',
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { type App, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { SynthConfig } from './config';
+import { CorrelatorFunction } from './constructs/correlator-function';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { DecisionLogBucket } from './constructs/decision-log-bucket';
+import { EncryptedTopic } from './constructs/encrypted-topic';
+import { GitLabTokenSecrets } from './constructs/gitlab-token-secrets';
+import { IdempotencyTable } from './constructs/idempotency-table';
+import { OperationsAlarms } from './constructs/operations-alarms';
+import { SlackChannel } from './constructs/slack-channel';
+import { WebIdentityRule } from './constructs/web-identity-rule';
+
+export const STACK_ID = 'GitLabOidcWatch';
+
+export interface OidcWatchStackProps extends StackProps {
+  readonly synthConfig: SynthConfig;
+}
+
+/**
+ * The deployed service, in the account that owns the production roles (or the account whose bus they forward to),
+ * once per region whose STS endpoint pipelines call. Environment-agnostic: `cdk synth` needs no credentials and
+ * looks nothing up.
+ *
+ *   CloudTrail → default bus → WebIdentityRule → Correlator (Lambda) → AlertTopic (email, Slack)
+ *                                   │ DLQ             │ failure queue    → DecisionLog (S3)
+ *                                   ▼                 ▼                  → IdempotencyTable (DynamoDB)
+ *                              Alarms → OperationsTopic (email)
+ */
+export class OidcWatchStack extends Stack {
+  public readonly alertTopic: EncryptedTopic;
+  public readonly operationsTopic: EncryptedTopic;
+  public readonly decisionLog: DecisionLogBucket;
+  public readonly idempotencyTable: IdempotencyTable;
+  public readonly gitLabTokens: GitLabTokenSecrets;
+  public readonly correlator: CorrelatorFunction;
+  public readonly webIdentityRule: WebIdentityRule;
+  public readonly alarms: OperationsAlarms;
+  public readonly slackChannel: SlackChannel | undefined;
+
+  public constructor(scope: Construct, id: string, props: OidcWatchStackProps) {
+    super(scope, id, {
+      description:
+        'gitlab-oidc-watch: judges every AssumeRoleWithWebIdentity by GitLab CI against policy, alerts on breaches',
+      ...props,
+    });
+    const { config, deployment, logRetentionDays } = props.synthConfig;
+
+    const notificationDeadLetters = new DeadLetterQueue(this, 'NotificationDeadLetterQueue', {
+      purpose: 'Alert and operations notifications SNS could not deliver to a subscriber.',
+    });
+    this.alertTopic = new EncryptedTopic(this, 'AlertTopic', {
+      displayName: 'GitLab OIDC watch alerts',
+      emails: deployment.alertEmails,
+      deliveryDeadLetterQueue: notificationDeadLetters,
+    });
+    this.operationsTopic = new EncryptedTopic(this, 'OperationsTopic', {
+      displayName: 'GitLab OIDC watch operations',
+      emails: deployment.operationsEmails,
+      deliveryDeadLetterQueue: notificationDeadLetters,
+      allowCloudWatchAlarms: true,
+    });
+
+    this.decisionLog = new DecisionLogBucket(this, 'DecisionLog', {
+      retentionDays: deployment.decisionLogRetentionDays,
+    });
+    this.idempotencyTable = new IdempotencyTable(this, 'IdempotencyTable');
+    this.gitLabTokens = new GitLabTokenSecrets(this, 'GitLabTokens', {
+      trustedIssuers: config.trustedIssuers,
+    });
+
+    this.correlator = new CorrelatorFunction(this, 'Correlator', {
+      config,
+      deployment,
+      logRetentionDays,
+      alertTopic: this.alertTopic,
+      decisionLog: this.decisionLog,
+      idempotencyTable: this.idempotencyTable,
+      gitLabTokens: this.gitLabTokens,
+    });
+    this.webIdentityRule = new WebIdentityRule(this, 'WebIdentityRule', { target: this.correlator.function });
+
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      topic: this.operationsTopic.topic,
+      correlator: this.correlator.function,
+      deadLetterQueues: {
+        RuleDeadLetterQueue: this.webIdentityRule.deadLetterQueue,
+        CorrelatorFailureQueue: this.correlator.failureQueue,
+        NotificationDeadLetterQueue: notificationDeadLetters,
+      },
+    });
+
+    this.slackChannel =
+      deployment.slack === undefined
+        ? undefined
+        : new SlackChannel(this, 'Slack', {
+            workspaceId: deployment.slack.workspaceId,
+            channelId: deployment.slack.channelId,
+            topics: [this.alertTopic.topic],
+          });
+
+    new CfnOutput(this, 'AlertTopicArn', {
+      description: 'Subscribe alert consumers here (email, Chatbot, SQS)',
+      value: this.alertTopic.topic.topicArn,
+    });
+    new CfnOutput(this, 'OperationsTopicArn', {
+      description: 'Alarms: dead letters, function errors and throttles, unverified verdicts',
+      value: this.operationsTopic.topic.topicArn,
+    });
+    new CfnOutput(this, 'DecisionLogBucketName', {
+      description: `Every verdict, as JSON under ${this.decisionLog.prefix}dt=YYYY-MM-DD/`,
+      value: this.decisionLog.bucket.bucketName,
+    });
+  }
+}
+
+/**
+ * The app as `cdk synth` builds it: the stack, with cdk-nag's AwsSolutions and Serverless packs as validation plugins
+ * (any unacknowledged finding fails synthesis). Tests build the app through this same function.
+ */
+export function addOidcWatchStack(
+  app: App,
+  synthConfig: SynthConfig,
+  props: StackProps = {},
+): OidcWatchStack {
+  const stack = new OidcWatchStack(app, STACK_ID, { ...props, synthConfig });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return stack;
+}
