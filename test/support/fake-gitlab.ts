@@ -57,12 +57,17 @@ export class FakeGitLab implements GitLabPort {
     return this.calls.filter((c) => c.method === method);
   }
 
-  private record<T>(method: FakeMethod, args: readonly (number | string)[], answer: () => Lookup<T>): Promise<Lookup<T>> {
+  private record<T>(
+    method: FakeMethod,
+    args: readonly (number | string)[],
+    answer: () => Lookup<T>,
+  ): Promise<Lookup<T>> {
     const call = { method, args };
     this.calls.push(call);
     const failure = this.failure(call);
     if (failure === 'throw') return Promise.reject(new GitLabUnavailableError(`fake: ${method} timed out`));
-    if (failure === 'unavailable') return Promise.resolve({ status: 'unavailable', detail: `fake: ${method} answered 503` });
+    if (failure === 'unavailable')
+      return Promise.resolve({ status: 'unavailable', detail: `fake: ${method} answered 503` });
     return Promise.resolve(answer());
   }
 
@@ -72,7 +77,9 @@ export class FakeGitLab implements GitLabPort {
     // GitLab resolves paths case-insensitively; an old path of a moved project answers 301 to the project id.
     const byPath = projects.find((p) => p.pathWithNamespace.toLowerCase() === ref.toLowerCase());
     if (byPath) return byPath;
-    const redirect = Object.entries(this.data.redirects ?? {}).find(([path]) => path.toLowerCase() === ref.toLowerCase());
+    const redirect = Object.entries(this.data.redirects ?? {}).find(
+      ([path]) => path.toLowerCase() === ref.toLowerCase(),
+    );
     return redirect ? projects.find((p) => p.id === redirect[1]) : undefined;
   }
 
