@@ -6,7 +6,9 @@
  * ("could not tell"). Per-run memoization shares in-flight promises so each pipeline, project and protection list is
  * fetched once even under concurrent callers; `unavailable` outcomes are not kept, so a later call may try again.
  */
-import { MergeRequests, Pipelines, Projects, ProtectedBranches, ProtectedTags } from '@gitbeaker/core';
+// @gitbeaker/rest's resource classes take a preset config that our own `requesterFn` overrides
+// ({...preset, ...ours}), so requests go through our transport, never through its 10-retry, 300 s default handler.
+import { MergeRequests, Pipelines, Projects, ProtectedBranches, ProtectedTags } from '@gitbeaker/rest';
 import type { z } from 'zod';
 import { ConfigError, GitLabUnavailableError, OidcWatchError } from '../core/errors';
 import type {
