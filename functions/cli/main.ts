@@ -23,12 +23,11 @@ Commands:
 Run 'oidc-watch <command> --help' for its options. Exit status: 0 clean, 1 alert/unverified, 2 error.
 `;
 
+/** node:util parseArgs throws TypeErrors with codes ERR_PARSE_ARGS_*: they are usage errors. */
 function isParseArgsError(e: unknown): e is Error & { code: string } {
-  return (
-    e instanceof Error &&
-    typeof (e as { code?: unknown }).code === 'string' &&
-    (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')
-  );
+  if (!(e instanceof Error)) return false;
+  const code: unknown = (e as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
