@@ -137,13 +137,9 @@ export function issuerFromProvider(provider: string): string | null {
   const schemeMatch = /^(https?):\/\//i.exec(rest);
   const scheme = schemeMatch?.[1]?.toLowerCase() ?? 'https';
   const withoutScheme = (schemeMatch ? rest.slice(schemeMatch[0].length) : rest).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(`${scheme}://${withoutScheme}`);
-  } catch (e) {
-    if (e instanceof TypeError) return null;
-    throw e;
-  }
+  // URL.canParse rather than catching: URL's TypeError may come from another realm (test runners' vm contexts).
+  if (!URL.canParse(`${scheme}://${withoutScheme}`)) return null;
+  const url = new URL(`${scheme}://${withoutScheme}`);
   if (
     url.hostname === '' ||
     url.search !== '' ||
@@ -158,19 +154,47 @@ export function issuerFromProvider(provider: string): string | null {
 }
 
 const ISO_LIKE =
-  /^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?)(Z|[+-][0-9]{2}:?[0-9]{2})?$/i;
+  /^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?$/i;
 
 /**
  * CloudTrail's `eventTime` is `2025-04-16T02:46:56Z`; Athena may print `2025-04-16 02:46:56` (still UTC).
- * Returns ISO 8601 UTC in CloudTrail's own shape (`…:56Z`, milliseconds only when present), or null.
+ * Returns ISO 8601 UTC in CloudTrail's own shape (`…:56Z`, milliseconds only when present), or null for anything
+ * else, including impossible dates (Date.parse would roll Feb 30 over to March).
  */
 export function normalizeEventTime(value: string): string | null {
-  const match = ISO_LIKE.exec(value.trim());
-  if (!match) return null;
-  const [, date, time, zone] = match;
-  const ms = Date.parse(`${date ?? ''}T${time ?? ''}${zone ?? 'Z'}`);
-  if (Number.isNaN(ms)) return null;
-  const iso = new Date(ms).toISOString();
+  const m = ISO_LIKE.exec(value.trim());
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (
+    year === undefined ||
+    month === undefined ||
+    day === undefined ||
+    hour === undefined ||
+    minute === undefined ||
+    second === undefined
+  ) {
+    return null;
+  }
+  const millis = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const check = new Date(asUtc);
+  const consistent =
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute &&
+    check.getUTCSeconds() === second;
+  if (!consistent) return null;
+  const zone = (m[8] ?? 'Z').toUpperCase().replace(':', '');
+  let offsetMinutes = 0;
+  if (zone !== 'Z') {
+    const hours = Number(zone.slice(1, 3));
+    const minutes = Number(zone.slice(3, 5));
+    if (hours > 23 || minutes > 59) return null;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const iso = new Date(asUtc - offsetMinutes * 60_000).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
