@@ -1,0 +1,171 @@
+/**
+ * Reconciliation: judge the assumptions the live path missed. CloudTrail→EventBridge delivery is best effort, so
+ * every assumption from a history source (LookupEvents, Athena, files) that has no verdict in the decision log is
+ * evaluated by the same engine and dispatched through the same publishers as the live path.
+ *
+ * The decision log is written after the alert is published (lib/core/dispatch.ts), so "has a verdict" implies
+ * "its alert went out". When the decision log cannot answer, the event is judged anyway: the publisher is
+ * idempotent per eventId, so the worst case is a repeated record, never a missed alert.
+ * See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html (best-effort delivery)
+ */
+import type { RoleAssumption } from './assumption';
+import { dispatchVerdict } from './dispatch';
+import { PublishError } from './errors';
+import type { Logger } from './logger';
+import type { AlertPublisher, DecisionLog } from './ports';
+import type { RecordSource, SourceItem } from './source';
+import type { Verdict, VerdictKind } from './verdict';
+
+export interface ReconcileDeps {
+  /** The engine (createEvaluator(...).evaluate): GitLab outages come back as `unverified`, never as a throw. */
+  readonly evaluate: (assumption: RoleAssumption) => Promise<Verdict>;
+  readonly alerts: AlertPublisher;
+  readonly decisions: DecisionLog;
+  readonly logger: Logger;
+  /** Assumptions judged at once (GitLab lookups are the slow part). Default 4. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  /** Every source item, as read (progress display). */
+  readonly onItem?: (item: SourceItem) => void;
+  /** Every verdict dispatched (CLI output). */
+  readonly onVerdict?: (verdict: Verdict) => void;
+}
+
+export interface ReconcileCounts {
+  /** AssumeRoleWithWebIdentity records read. */
+  assumptions: number;
+  /** Other events the source passed on. */
+  skipped: number;
+  /** Records the source could not read (reported, not judged). */
+  inputErrors: number;
+  /** The same eventID seen again in this run. */
+  duplicates: number;
+  /** Already in the decision log: nothing to do. */
+  alreadyJudged: number;
+  /** The decision log could not answer; judged anyway. */
+  decisionLookupFailures: number;
+  /** Judged and dispatched now. */
+  dispatched: number;
+  /** Judged but not dispatched (publish or record failed): must be retried. */
+  failed: number;
+  verdicts: Record<VerdictKind, number>;
+}
+
+export interface ReconcileFailure {
+  readonly eventId: string;
+  readonly error: string;
+}
+
+export interface ReconcileResult {
+  readonly counts: ReconcileCounts;
+  /** The first failures (at most 100), for the report. */
+  readonly failures: readonly ReconcileFailure[];
+  /** Input errors as reported by the source (at most 100). */
+  readonly inputErrors: readonly string[];
+}
+
+const MAX_REPORTED = 100;
+
+export function emptyReconcileCounts(): ReconcileCounts {
+  return {
+    assumptions: 0,
+    skipped: 0,
+    inputErrors: 0,
+    duplicates: 0,
+    alreadyJudged: 0,
+    decisionLookupFailures: 0,
+    dispatched: 0,
+    failed: 0,
+    verdicts: { alert: 0, unverified: 0, ok: 0, ignored: 0 },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Reads the whole source; for each assumption without a verdict: evaluate, then dispatch. Per-event publish
+ * failures are counted and reported (the caller decides whether the run failed); anything else (a source that
+ * cannot be read, a bug) stops the run once in-flight work has settled, and is rethrown.
+ */
+export async function reconcile(source: RecordSource, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const counts = emptyReconcileCounts();
+  const failures: ReconcileFailure[] = [];
+  const inputErrors: string[] = [];
+  const seen = new Set<string>();
+  const concurrency = Math.max(1, deps.concurrency ?? 4);
+  const { logger } = deps;
+
+  async function judge(a: RoleAssumption): Promise<void> {
+    let judged: boolean;
+    try {
+      judged = await deps.decisions.has(a.eventId, a.eventTime);
+    } catch (error) {
+      // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
+      counts.decisionLookupFailures += 1;
+      logger.warn(
+        { eventId: a.eventId, error: describe(error) },
+        'decision log lookup failed; judging the event anyway',
+      );
+      judged = false;
+    }
+    if (judged) {
+      counts.alreadyJudged += 1;
+      return;
+    }
+    const verdict = await deps.evaluate(a);
+    try {
+      await dispatchVerdict(verdict, { alerts: deps.alerts, decisions: deps.decisions, logger });
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      counts.failed += 1;
+      if (failures.length < MAX_REPORTED) failures.push({ eventId: a.eventId, error: error.message });
+      return;
+    }
+    counts.dispatched += 1;
+    counts.verdicts[verdict.verdict] += 1;
+    deps.onVerdict?.(verdict);
+  }
+
+  const inflight = new Set<Promise<void>>();
+  let fatal: { error: unknown } | null = null;
+  try {
+    for await (const item of source) {
+      deps.onItem?.(item);
+      if (fatal !== null || deps.signal?.aborted) break;
+      switch (item.kind) {
+        case 'skipped':
+          counts.skipped += item.count;
+          continue;
+        case 'error':
+          counts.inputErrors += 1;
+          if (inputErrors.length < MAX_REPORTED) inputErrors.push(item.error.message);
+          continue;
+        case 'assumption':
+          break;
+      }
+      counts.assumptions += 1;
+      const a = item.assumption;
+      if (seen.has(a.eventId)) {
+        counts.duplicates += 1;
+        continue;
+      }
+      seen.add(a.eventId);
+      const task: Promise<void> = judge(a)
+        .catch((error: unknown) => {
+          fatal ??= { error };
+        })
+        .finally(() => inflight.delete(task));
+      inflight.add(task);
+      if (inflight.size >= concurrency) await Promise.race(inflight);
+    }
+  } finally {
+    // Whether the source ended, failed or we stopped reading: let the events already being judged finish.
+    await Promise.all(inflight);
+  }
+  if (fatal !== null) throw (fatal as { error: unknown }).error;
+  if (deps.signal?.aborted) throw deps.signal.reason;
+  logger.info({ ...counts, verdicts: { ...counts.verdicts } }, 'reconciliation finished');
+  return { counts, failures, inputErrors };
+}
