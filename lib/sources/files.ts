@@ -94,8 +94,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** fs and zlib failures. Duck-typed: errors from Node internals may come from another realm (test runners). */
 function isErrnoException(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
 }
 
 function describeReadError(e: NodeJS.ErrnoException): string {
@@ -188,7 +194,8 @@ function arrayRecords(buf: Buffer, start: number, source: string, skips: SkipCou
       needleAt = buf.indexOf(NEEDLE, from);
       if (needleAt < 0) needleAt = Number.MAX_SAFE_INTEGER;
     }
-    if (needleAt + NEEDLE.length > to) {
+    // Only objects can be other events; anything else is judged (and rejected) by normalizeRecord.
+    if (needleAt + NEEDLE.length > to && buf[from] === LBRACE) {
       skips.add(OTHER_EVENTS);
       return;
     }
