@@ -1,0 +1,188 @@
+/**
+ * The scheduled reconcile function's wiring: CloudTrail event history (LookupEvents) over the last
+ * `deployment.reconcile.lookbackHours` in `deployment.reconcile.regions`, every AssumeRoleWithWebIdentity without a
+ * verdict in the decision log judged and dispatched exactly as the correlator would (same engine, same idempotent
+ * publisher, same decision log). handler.ts calls `createReconcileHandler` once at module scope.
+ *
+ * Failure policy: a publish/record failure or an unreadable region fails the invocation (Lambda's error metric and
+ * the alarms see it; the next run, or Lambda's async retry, picks the events up again, and the publisher suppresses
+ * duplicates). Records CloudTrail itself returned malformed are logged and counted, not retried.
+ * LookupEvents sees the function's own account only: an organization runs it in each account that owns roles.
+ */
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createGitLabDirectory } from '../../lib/adapters/gitlab';
+import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
+import { createIdempotentPublisher } from '../../lib/adapters/idempotent-publisher';
+import { createServiceMetrics } from '../../lib/adapters/metrics';
+import { createS3DecisionLog } from '../../lib/adapters/s3-decision-log';
+import { createSecretReader } from '../../lib/adapters/secrets';
+import { createSnsAlertPublisher } from '../../lib/adapters/sns-alert-publisher';
+import type { Config, Deployment, TokenSource, TrustedIssuer } from '../../lib/core/config';
+import { DeploymentSchema } from '../../lib/core/config';
+import { createEvaluator } from '../../lib/core/correlate';
+import { OidcWatchError } from '../../lib/core/errors';
+import type { Logger } from '../../lib/core/logger';
+import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
+import { lookupEventsSource, type Sleep } from '../../lib/sources/lookup-events';
+import type { CorrelatorSettings } from '../correlator/settings';
+
+/**
+ * Events younger than this are left to the live path: CloudTrail delivers to EventBridge within minutes, and
+ * judging an event the correlator is judging right now only costs a suppressed duplicate, but costs it for nothing.
+ * See: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/how-cloudtrail-works.html
+ */
+export const SETTLE_MINUTES = 15;
+/** Time kept back at the end of the invocation to flush metrics and log the summary. */
+export const SHUTDOWN_MARGIN_MS = 5_000;
+
+export interface ReconcileSummary {
+  readonly window: { readonly start: string; readonly end: string };
+  readonly regions: readonly string[];
+  readonly counts: ReconcileCounts;
+  readonly gitlab: { readonly requests: number; readonly cacheHits: number; readonly failures: number };
+}
+
+export type ReconcileHandler = (event: ScheduledEvent, context: Context) => Promise<ReconcileSummary>;
+
+/** Thrown when some verdicts could not be dispatched: the invocation fails so that it is seen and retried. */
+export class ReconcileIncompleteError extends OidcWatchError {}
+
+export interface ReconcileDeps {
+  readonly config: Config;
+  readonly settings: CorrelatorSettings;
+  readonly clients: {
+    readonly sns: SNSClient;
+    readonly s3: S3Client;
+    readonly dynamodb: DynamoDBClient;
+    readonly secrets: SecretsManagerClient;
+    readonly cloudTrailFor: (region: string) => Pick<CloudTrailClient, 'send'>;
+  };
+  readonly logger: Logger & { child(bindings: Record<string, unknown>): Logger };
+  readonly metrics: Metrics;
+  readonly env: NodeJS.ProcessEnv;
+  readonly now?: () => Date;
+  /** Injected by tests to keep the LookupEvents limiter off the real clock. */
+  readonly sleep?: Sleep;
+  /** GitLab evaluations in flight at once. */
+  readonly concurrency?: number;
+}
+
+function tokenSourceFor(
+  issuer: TrustedIssuer,
+  secrets: Readonly<Record<string, string>>,
+): TokenSource | undefined {
+  // Same rule as the correlator: the stack's secret wins; without one, the config's own source applies.
+  const secretId = secrets[issuer.issuer];
+  if (secretId === undefined) return issuer.token;
+  return secretId.startsWith('arn:') ? { secretArn: secretId } : { secretName: secretId };
+}
+
+export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
+  const { config, settings, clients, logger } = deps;
+  const reconcileSettings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({}))
+    .reconcile;
+  const readSecret = createSecretReader(clients.secrets);
+  const alerts = createIdempotentPublisher(createSnsAlertPublisher(clients.sns, settings.alertTopicArn), {
+    client: clients.dynamodb,
+    tableName: settings.idempotencyTable,
+    logger,
+  });
+  const decisions = createS3DecisionLog(clients.s3, {
+    bucket: settings.decisionLogBucket,
+    prefix: settings.decisionLogPrefix,
+  });
+  const metrics = createServiceMetrics(deps.metrics);
+  const issuers: TrustedIssuer[] = config.trustedIssuers.map((i) => ({
+    ...i,
+    lookupTimeoutMs: Math.min(i.lookupTimeoutMs, settings.gitLabLookupBudgetMs),
+  }));
+  const now = deps.now ?? (() => new Date());
+
+  return async (_event, context) => {
+    alerts.registerLambdaContext(context);
+    const log = logger.child({ awsRequestId: context.awsRequestId });
+    try {
+      const tokens = new Map<string, string | undefined>();
+      for (const [index, issuer] of config.trustedIssuers.entries()) {
+        tokens.set(
+          issuer.issuer,
+          await resolveGitLabToken(tokenSourceFor(issuer, settings.gitLabTokenSecrets), {
+            env: deps.env,
+            readSecret,
+            key: `trustedIssuers[${index}].token`,
+          }),
+        );
+      }
+      // One directory for the run: its cache is shared by every event of this reconciliation.
+      const gitlab = createGitLabDirectory(issuers, tokens, { logger: log, cache: true });
+      const evaluator = createEvaluator({ config, gitlab, now: deps.now });
+
+      const end = new Date(now().getTime() - SETTLE_MINUTES * 60_000);
+      const start = new Date(now().getTime() - reconcileSettings.lookbackHours * 3600_000);
+      const signal = AbortSignal.timeout(
+        Math.max(1_000, context.getRemainingTimeInMillis() - SHUTDOWN_MARGIN_MS),
+      );
+      log.info(
+        { start: start.toISOString(), end: end.toISOString(), regions: reconcileSettings.regions },
+        'reconciliation started',
+      );
+
+      const result = await reconcile(
+        lookupEventsSource({
+          regions: reconcileSettings.regions,
+          startTime: start,
+          endTime: end,
+          clientFor: clients.cloudTrailFor,
+          now: () => now().getTime(),
+          sleep: deps.sleep,
+          signal,
+        }),
+        {
+          evaluate: (a) => evaluator.evaluate(a),
+          alerts,
+          decisions,
+          logger: log,
+          concurrency: deps.concurrency,
+          signal,
+          onVerdict: (v) => metrics.countVerdict(v.verdict),
+        },
+      );
+      const stats = gitlab.stats();
+      metrics.recordGitLab({ requests: stats.requests, failures: stats.failures, latencyMs: 0 });
+      for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
+      if (result.inputErrors.length > 0) {
+        // The messages name the field that was wrong, never the record's content.
+        log.error({ inputErrors: result.inputErrors }, 'CloudTrail returned records that could not be read');
+      }
+      const summary: ReconcileSummary = {
+        window: { start: start.toISOString(), end: end.toISOString() },
+        regions: reconcileSettings.regions,
+        counts: result.counts,
+        gitlab: { requests: stats.requests, cacheHits: stats.cacheHits, failures: stats.failures },
+      };
+      if (result.counts.failed > 0) {
+        log.error({ ...summary, failures: result.failures }, 'some verdicts were not dispatched');
+        throw new ReconcileIncompleteError(
+          `${result.counts.failed} verdict(s) could not be dispatched (first: ${result.failures[0]?.eventId ?? '?'}); ` +
+            'they are retried on the next run',
+        );
+      }
+      log.info(summary, 'reconciliation finished');
+      return summary;
+    } catch (cause) {
+      log.error(
+        { error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) },
+        'reconciliation did not complete; the next run covers the same window',
+      );
+      throw cause;
+    } finally {
+      metrics.flush();
+    }
+  };
+}
