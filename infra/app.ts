@@ -22,7 +22,8 @@ function loadConfigOrExplain(app: App): SynthConfig | undefined {
   }
 }
 
-const app = new App();
+// Synthesized explicitly, and only with a valid config (the default would also synthesize an empty app at exit).
+const app = new App({ autoSynth: false });
 const synthConfig = loadConfigOrExplain(app);
 if (synthConfig === undefined) {
   process.exitCode = 1;

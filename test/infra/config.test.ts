@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from '../../lib/core/errors';
+import {
+  CONFIG_FILE_ENV,
+  DEFAULT_CONFIG_FILE,
+  gitLabLookupBudgetMs,
+  loadSynthConfig,
+  resolveConfigPath,
+} from '../../infra/config';
+import { fullConfigInput, REPO_ROOT, synthConfigOf } from './support';
+
+const run = promisify(execFile);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'oidc-watch-infra-config-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeConfig(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Runs `fn` and returns the ConfigError it throws (failing the test if it throws anything else or nothing). */
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+const VALID_YAML = `
+trustedIssuers:
+  - { issuer: https://gitlab.com, apiUrl: https://gitlab.com/api/v4 }
+productionRoles:
+  - name: prod-deploy
+    roleArns: ['arn:aws:iam::*:role/prod-deploy']
+    allowedProjectIds: [4242]
+    allowedAudiences: ['https://gitlab.com']
+`;
+
+describe('resolveConfigPath', () => {
+  it('prefers the -c config=PATH context over the environment', () => {
+    expect(resolveConfigPath('ctx.yaml', { [CONFIG_FILE_ENV]: 'env.yaml' })).toBe('ctx.yaml');
+  });
+
+  it('falls back to OIDC_WATCH_CONFIG_FILE', () => {
+    expect(resolveConfigPath(undefined, { [CONFIG_FILE_ENV]: 'env.yaml' })).toBe('env.yaml');
+  });
+
+  it('uses the example config when neither is given, so a fresh clone synthesizes', () => {
+    expect(resolveConfigPath(undefined, {})).toBe('examples/oidc-watch.config.yaml');
+    expect(resolveConfigPath(undefined, { [CONFIG_FILE_ENV]: '  ' })).toBe(DEFAULT_CONFIG_FILE);
+  });
+
+  it('rejects a context value that is not a path', () => {
+    expect(configErrorOf(() => resolveConfigPath(42, {})).message).toMatch(
+      /context "config" must be a file path/,
+    );
+    expect(() => resolveConfigPath('', {})).toThrow(ConfigError);
+  });
+});
+
+describe('loadSynthConfig', () => {
+  it('accepts the example config shipped with the repository', () => {
+    const loaded = loadSynthConfig(path.join(REPO_ROOT, DEFAULT_CONFIG_FILE));
+    expect(loaded.config.trustedIssuers.map((i) => i.issuer)).toEqual(['https://gitlab.com']);
+    expect(loaded.logRetentionDays).toBe(loaded.deployment.logRetentionDays);
+  });
+
+  it('applies the deployment defaults when the file has no deployment section', () => {
+    const loaded = loadSynthConfig(writeConfig('minimal.yaml', VALID_YAML));
+    expect(loaded.deployment).toMatchObject({
+      alertEmails: [],
+      operationsEmails: [],
+      decisionLogRetentionDays: 400,
+      logRetentionDays: 90,
+      functionTimeoutSeconds: 60,
+    });
+    expect(loaded.deployment.slack).toBeUndefined();
+    expect(gitLabLookupBudgetMs(loaded.deployment)).toBe(30_000);
+  });
+
+  it('fails with the offending key named when the schema rejects the file', () => {
+    const file = writeConfig(
+      'bad-audience.yaml',
+      VALID_YAML.replace("allowedAudiences: ['https://gitlab.com']", 'allowedAudiences: []'),
+    );
+    const error = configErrorOf(() => loadSynthConfig(file));
+    expect(error.key).toBe('productionRoles[0].allowedAudiences');
+    expect(error.message).toContain(file);
+  });
+
+  it('fails on a log retention CloudWatch would reject, listing the valid ones', () => {
+    const input = fullConfigInput();
+    const error = configErrorOf(() =>
+      synthConfigOf({ ...input, deployment: { ...input.deployment, logRetentionDays: 45 } }),
+    );
+    expect(error.key).toBe('deployment.logRetentionDays');
+    expect(error.message).toMatch(
+      /45 is not a CloudWatch Logs retention period; use one of 1, 3, 5, 7, 14, 30, 60, 90/,
+    );
+  });
+
+  it('fails when a GitLab lookup deadline does not fit inside half the function timeout', () => {
+    const input = fullConfigInput();
+    const error = configErrorOf(() =>
+      synthConfigOf({
+        ...input,
+        trustedIssuers: [
+          { issuer: 'https://gitlab.com', apiUrl: 'https://gitlab.com/api/v4', lookupTimeoutMs: 8000 },
+        ],
+        deployment: { ...input.deployment, functionTimeoutSeconds: 10 },
+      }),
+    );
+    expect(error.key).toBe('trustedIssuers[0].lookupTimeoutMs');
+    expect(error.message).toMatch(/8000 ms does not fit the lookup budget of 5000 ms/);
+  });
+
+  it('fails when the file does not exist, naming it', () => {
+    const missing = path.join(dir, 'missing.yaml');
+    expect(configErrorOf(() => loadSynthConfig(missing)).message).toContain(missing);
+  });
+});
+
+describe('infra/app.ts', () => {
+  it('stops synthesis with the bad key named, before building anything', async () => {
+    const file = writeConfig('bad-retention.yaml', `${VALID_YAML}\ndeployment:\n  logRetentionDays: 45\n`);
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const outdir = mkdtempSync(path.join(dir, 'cdk-out-'));
+    const failure = await run(tsx, [path.join(REPO_ROOT, 'infra', 'app.ts')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, [CONFIG_FILE_ENV]: file, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: '{}' },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const { code, stderr } = z.object({ code: z.number(), stderr: z.string() }).parse(failure);
+    expect(code).toBe(1);
+    expect(stderr).toContain('deployment.logRetentionDays: 45 is not a CloudWatch Logs retention period');
+    expect(stderr).toContain(file);
+    // Nothing was synthesized: no template, no bundle.
+    expect(readdirSync(outdir)).toEqual([]);
+  }, 60_000);
+});
