@@ -247,14 +247,15 @@ function* documentItems(buf: Buffer, source: string, skips: SkipCounter): Genera
 }
 
 /** One line of JSON Lines (`buf[from, to)`, without the newline). */
-function* lineItems(
+function lineItems(
   buf: Buffer,
   from: number,
   to: number,
   line: number,
   source: string,
   skips: SkipCounter,
-): Generator<Item> {
+  out: Item[],
+): void {
   const start = skipWhitespace(buf, from, to);
   const end = trimEnd(buf, start, to);
   if (start === end) return;
@@ -268,10 +269,10 @@ function* lineItems(
   }
   const parsed = parseJson(buf, start, end);
   if (!parsed.ok) {
-    yield errorItem(parsed.message, source, line);
+    out.push(errorItem(parsed.message, source, line));
     return;
   }
-  yield* valueItems(parsed.value, source, line, skips, true);
+  for (const item of valueItems(parsed.value, source, line, skips, true)) out.push(item);
 }
 
 /** Splits a byte stream into lines without copying more than the partial line at each chunk boundary. */
@@ -285,7 +286,8 @@ class LineSplitter {
     private readonly skips: SkipCounter,
   ) {}
 
-  public *push(chunk: Buffer): Generator<Item> {
+  /** Processes the complete lines of `chunk` into `out`; keeps the partial last line for the next chunk. */
+  public push(chunk: Buffer, out: Item[]): void {
     let from = 0;
     let nl = chunk.indexOf(NEWLINE);
     if (nl < 0) {
@@ -296,24 +298,24 @@ class LineSplitter {
       const joined = Buffer.concat([...this.parts, chunk.subarray(0, nl)]);
       this.parts = [];
       this.partLength = 0;
-      yield* lineItems(joined, 0, joined.length, ++this.line, this.source, this.skips);
+      lineItems(joined, 0, joined.length, ++this.line, this.source, this.skips, out);
       from = nl + 1;
       nl = chunk.indexOf(NEWLINE, from);
     }
     while (nl >= 0) {
-      yield* lineItems(chunk, from, nl, ++this.line, this.source, this.skips);
+      lineItems(chunk, from, nl, ++this.line, this.source, this.skips, out);
       from = nl + 1;
       nl = chunk.indexOf(NEWLINE, from);
     }
     if (from < chunk.length) this.keep(chunk.subarray(from));
   }
 
-  public *end(): Generator<Item> {
+  public end(out: Item[]): void {
     if (this.parts.length === 0) return;
     const last = Buffer.concat(this.parts);
     this.parts = [];
     this.partLength = 0;
-    yield* lineItems(last, 0, last.length, ++this.line, this.source, this.skips);
+    lineItems(last, 0, last.length, ++this.line, this.source, this.skips, out);
   }
 
   private keep(part: Buffer): void {
@@ -386,7 +388,9 @@ async function* streamItems(
 
   for await (const chunk of bytes) {
     if (jsonLines) {
-      yield* jsonLines.push(chunk);
+      const out: Item[] = [];
+      jsonLines.push(chunk, out);
+      yield* out;
       if (skips.pending >= SKIP_FLUSH_EVERY) yield* skips.flush(source);
       continue;
     }
@@ -423,13 +427,17 @@ async function* streamItems(
     if (firstLineComplete) {
       parts.length = 0;
       jsonLines = new LineSplitter(source, skips);
-      yield* jsonLines.push(head);
+      const out: Item[] = [];
+      jsonLines.push(head, out);
+      yield* out;
     } else {
       mode = 'document';
     }
   }
   if (jsonLines) {
-    yield* jsonLines.end();
+    const out: Item[] = [];
+    jsonLines.end(out);
+    yield* out;
     return;
   }
   yield* documentItems(parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts), source, skips);
