@@ -3,10 +3,12 @@
  * Sections: engine, gitlab, bundle, hunt (default: all). Never asserts: a benchmark reports, CI tests.
  */
 import { benchGitLabCaching, benchSkipThroughput } from './engine';
+import { benchHunt } from './hunt';
 
 const sections: Record<string, () => Promise<void>> = {
   engine: benchSkipThroughput,
   gitlab: benchGitLabCaching,
+  hunt: benchHunt,
 };
 
 async function main(): Promise<void> {
