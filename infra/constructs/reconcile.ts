@@ -1,0 +1,145 @@
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { Config, Deployment } from '../../lib/core/config';
+import { gitLabLookupBudgetMs, type LogRetentionDays } from '../config';
+import { DeadLetterQueue } from './dead-letter-queue';
+import type { DecisionLogBucket } from './decision-log-bucket';
+import type { EncryptedTopic } from './encrypted-topic';
+import type { GitLabTokenSecrets } from './gitlab-token-secrets';
+import { HouseFunction } from './house-function';
+import type { IdempotencyTable } from './idempotency-table';
+
+/** The Lambda entry point (functions/reconcile/handler.ts, exporting `handler`). */
+export const RECONCILE_ENTRY = path.join(__dirname, '..', '..', 'functions', 'reconcile', 'handler.ts');
+
+/**
+ * A run reads up to lookbackHours of event history at 2 requests/s per region and judges what it finds; it stops
+ * itself a few seconds before this limit (the next run covers the same window again).
+ */
+export const RECONCILE_TIMEOUT = Duration.minutes(10);
+
+export interface ReconcileFunctionProps {
+  readonly config: Config;
+  readonly deployment: Deployment;
+  readonly logRetentionDays: LogRetentionDays;
+  readonly alertTopic: EncryptedTopic;
+  readonly decisionLog: DecisionLogBucket;
+  readonly idempotencyTable: IdempotencyTable;
+  readonly gitLabTokens: GitLabTokenSecrets;
+  /** When given, an alarm on the function's errors notifies this topic (the operations topic). */
+  readonly alarmTopic?: ITopic;
+}
+
+/**
+ * The daily reconciliation: a scheduled rule (deployment.reconcile.schedule, DISABLED unless
+ * deployment.reconcile.enabled) invokes a function that reads CloudTrail event history and judges every
+ * AssumeRoleWithWebIdentity the live path left without a verdict, through the same publishers as the correlator.
+ * Environment: the correlator's contract (functions/correlator/settings.ts).
+ */
+export class ReconcileFunction extends Construct {
+  public readonly function: HouseFunction;
+  public readonly rule: Rule;
+  /** Scheduled invocations that could not be delivered, or failed after Lambda's retries. */
+  public readonly failureQueue: DeadLetterQueue;
+  public readonly errorsAlarm: Alarm | undefined;
+
+  public constructor(scope: Construct, id: string, props: ReconcileFunctionProps) {
+    super(scope, id);
+    const { alertTopic, decisionLog, idempotencyTable, gitLabTokens, deployment } = props;
+
+    this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
+      purpose:
+        'Reconcile runs that EventBridge could not deliver or that failed after Lambda retried them; the next ' +
+        'scheduled run covers the same window.',
+    });
+
+    this.function = new HouseFunction(this, 'Function', {
+      description:
+        'Daily: judges AssumeRoleWithWebIdentity events the live path missed (CloudTrail event history)',
+      entry: RECONCILE_ENTRY,
+      config: props.config,
+      timeout: RECONCILE_TIMEOUT,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        ALERT_TOPIC_ARN: alertTopic.topic.topicArn,
+        DECISION_LOG_BUCKET: decisionLog.bucket.bucketName,
+        DECISION_LOG_PREFIX: decisionLog.prefix,
+        IDEMPOTENCY_TABLE: idempotencyTable.tableName,
+        GITLAB_TOKEN_SECRETS: Stack.of(this).toJsonString(gitLabTokens.secretIdsByIssuer()),
+        GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
+      },
+    });
+    this.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed asynchronous invocations go to an SQS on-failure destination (FailureQueue), which keeps the error ' +
+        'with the event.',
+    });
+
+    // See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+    this.rule = new Rule(this, 'Schedule', {
+      description: 'Daily reconciliation of AssumeRoleWithWebIdentity events without a verdict',
+      schedule: Schedule.expression(deployment.reconcile.schedule),
+      enabled: deployment.reconcile.enabled,
+      targets: [
+        new LambdaFunction(this.function, {
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.failureQueue,
+        }),
+      ],
+    });
+
+    // LookupEvents has no resource-level permissions: its only resource is `*`. A separate policy, so that this
+    // acknowledgment covers this statement and nothing else.
+    // See: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+    const lookup = new Policy(this, 'LookupEventsPolicy', {
+      statements: [new PolicyStatement({ actions: ['cloudtrail:LookupEvents'], resources: ['*'] })],
+    });
+    this.function.role?.attachInlinePolicy(lookup);
+    Validations.of(lookup).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudtrail:LookupEvents supports no resource-level permissions (Resource must be *); it is read-only ' +
+        'event history of this account.',
+    });
+
+    decisionLog.grantReadVerdicts(this.function);
+    decisionLog.grantWriteVerdicts(this.function);
+    alertTopic.grantPublish(this.function);
+    idempotencyTable.grantIdempotencyRecords(this.function);
+    gitLabTokens.grantRead(this.function);
+
+    if (props.alarmTopic) {
+      this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+        alarmName: `${Stack.of(this).stackName}-reconcile-errors`,
+        alarmDescription:
+          'The reconcile run failed: some missed events may still be unjudged. Its log names the cause; the next ' +
+          'run retries the same window.',
+        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      const action = new SnsAction(props.alarmTopic);
+      this.errorsAlarm.addAlarmAction(action);
+      this.errorsAlarm.addOkAction(action);
+    } else {
+      this.errorsAlarm = undefined;
+    }
+  }
+}
