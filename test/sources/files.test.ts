@@ -300,6 +300,33 @@ describe('readFiles', () => {
       expect(eventIds(items)).toEqual([SUCCESS_ID]);
     });
 
+    it('yields the complete lines of a truncated gzip JSON Lines file before reporting the truncation', async () => {
+      const lines = Array.from({ length: 400 }, (_, i) =>
+        compact(makeWebIdentityRecord({ eventId: `line-${i + 1}` })),
+      );
+      const body = gzipSync(`${lines.join('\n')}\n`);
+      const path = write('events.jsonl.gz', body.subarray(0, body.length - 200));
+      const items = await collect([path]);
+      const ids = eventIds(items);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.length).toBeLessThan(400);
+      expect(ids).toEqual(lines.slice(0, ids.length).map((_, i) => `line-${i + 1}`));
+      expect(errors(items).map((e) => e.error.message)).toEqual([
+        expect.stringContaining(`${path}: gzip data is truncated or corrupt`),
+      ]);
+    });
+
+    it('reports gzip data that is corrupt rather than truncated', async () => {
+      const body = gzipSync(readFileSync(fixturePath('mixed-log-file.json')));
+      body[body.length >> 1] ^= 0xff;
+      body[(body.length >> 1) + 1] ^= 0xff;
+      const items = await collect([write('corrupt.json.gz', body)]);
+      expect(errors(items)).toHaveLength(1);
+      expect(errors(items)[0]?.error.message).toMatch(
+        /gzip data is truncated or corrupt|malformed JSON|not valid JSON/,
+      );
+    });
+
     it('reports a missing file, naming it, and goes on', async () => {
       const missing = join(dir, 'no-such-file.json');
       const items = await collect([missing, fixturePath('web-identity-success.json')]);
