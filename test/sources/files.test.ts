@@ -322,9 +322,7 @@ describe('readFiles', () => {
       body[(body.length >> 1) + 1] ^= 0xff;
       const items = await collect([write('corrupt.json.gz', body)]);
       expect(errors(items)).toHaveLength(1);
-      expect(errors(items)[0]?.error.message).toMatch(
-        /gzip data is truncated or corrupt|malformed JSON|not valid JSON/,
-      );
+      expect(errors(items)[0]?.error.message).toContain('gzip data is truncated or corrupt');
     });
 
     it('reports a missing file, naming it, and goes on', async () => {
