@@ -3,11 +3,13 @@
  * Sections: engine, gitlab, bundle, hunt (default: all). Never asserts: a benchmark reports, CI tests.
  */
 import { benchGitLabCaching, benchSkipThroughput } from './engine';
+import { benchBundle } from './bundle';
 import { benchHunt } from './hunt';
 
 const sections: Record<string, () => Promise<void>> = {
   engine: benchSkipThroughput,
   gitlab: benchGitLabCaching,
+  bundle: benchBundle,
   hunt: benchHunt,
 };
 
