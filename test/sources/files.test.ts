@@ -236,6 +236,29 @@ describe('readFiles', () => {
     });
   });
 
+  describe('streaming', () => {
+    it('stops reading an endless stdin stream when the consumer stops', async () => {
+      const line = `${compact(makeWebIdentityRecord({ eventId: 'again' }))}\n`;
+      let produced = 0;
+      const endless = Readable.from(
+        (function* () {
+          for (;;) {
+            produced++;
+            yield line;
+          }
+        })(),
+      );
+      let seen = 0;
+      for await (const item of readFiles(['-'], { stdin: endless })) {
+        if (item.kind === 'assumption') seen++;
+        if (seen === 3) break;
+      }
+      expect(seen).toBe(3);
+      expect(endless.destroyed).toBe(true);
+      expect(produced).toBeLessThan(100);
+    });
+  });
+
   describe('pre-filter', () => {
     it('judges a record that mentions AssumeRoleWithWebIdentity elsewhere by its eventName', async () => {
       const items = await collect([fixturePath('mixed-log-file.json')]);
