@@ -17,6 +17,7 @@ import {
   DECISION_TABLE,
   decisionTableDefinition,
   DEFAULT_DATABASE,
+  DEFAULT_WORKGROUP,
   type ExternalTableDefinition,
   glueType,
   type HiveField,
@@ -26,7 +27,8 @@ import {
 import type { Config } from '../../lib/core/config';
 
 /** The workgroup hunts run in (`oidc-watch hunt --source athena --workgroup`). */
-export const DEFAULT_WORKGROUP = 'oidc-watch';
+export { DEFAULT_WORKGROUP };
+
 /** How far back the saved queries look. */
 export const NAMED_QUERY_LOOKBACK_DAYS = 30;
 /** Query results are working files, not records: kept a week. */

@@ -96,14 +96,19 @@ export function sqlIdentifier(name: string): string {
 export const LIKE_ESCAPE = '\\';
 
 /**
- * Turns a role-ARN glob from the configuration (`*` matches anything) into a LIKE pattern: `%`, `_` and the escape
- * character in the glob are escaped so that `prod_deploy` does not match `prodXdeploy`.
+ * Turns an ARN glob from the configuration (`*` any sequence, `?` one character, as lib/core/glob.ts) into a LIKE
+ * pattern: `%`, `_` and the escape character in the glob are escaped so that `prod_deploy` does not match
+ * `prodXdeploy`.
  */
 export function likePattern(glob: string): string {
-  return glob
-    .split('*')
-    .map((part) => part.replace(/[\\%_]/g, (c) => `${LIKE_ESCAPE}${c}`))
-    .join('%');
+  let out = '';
+  for (const ch of glob) {
+    if (ch === '*') out += '%';
+    else if (ch === '?') out += '_';
+    else if (ch === '%' || ch === '_' || ch === LIKE_ESCAPE) out += `${LIKE_ESCAPE}${ch}`;
+    else out += ch;
+  }
+  return out;
 }
 
 function likeLiteral(glob: string): string {
@@ -128,6 +133,8 @@ export interface ExternalTableDefinition {
 
 export const DEFAULT_DATABASE = 'oidc_watch';
 export const CLOUDTRAIL_TABLE = 'cloudtrail_logs';
+/** The Athena workgroup the stack creates for hunts. */
+export const DEFAULT_WORKGROUP = 'oidc-watch';
 export const DECISION_TABLE = 'decisions';
 
 /**
@@ -406,8 +413,9 @@ function providerPredicates(issuers: readonly string[], expr: string): string {
     .join('\n      OR ');
 }
 
+/** Role ARNs compare case-insensitively, as the engine's production-role match does (IAM role names are). */
 function roleArnPredicates(globs: readonly string[], expr: string): string {
-  return globs.map((g) => `${expr} LIKE ${likeLiteral(g)}`).join('\n      OR ');
+  return globs.map((g) => `lower(${expr}) LIKE ${likeLiteral(g.toLowerCase())}`).join('\n      OR ');
 }
 
 const ROLE_ARN = `json_extract_scalar(requestparameters, '$.roleArn')`;
@@ -601,9 +609,15 @@ function deliveryDay(d: Date): string {
   return d.toISOString().slice(0, 10).replace(/-/g, '/');
 }
 
-/** A role filter as a LIKE pattern: ARNs and ARN globs as given, a bare name matches any path and account. */
-export function roleFilterPattern(role: string): string {
-  return likePattern(role.startsWith('arn:') ? role : `arn:*:iam::*:role/*${role}`);
+/**
+ * The ARN globs a hunt's role filter stands for: an ARN or ARN glob as given; a bare role name (globs allowed) in any
+ * account, with or without an IAM path.
+ */
+export function roleGlobs(role: string): readonly string[] {
+  if (role.startsWith('arn:')) return [role];
+  if (!/^[A-Za-z0-9+=,.@_*?-]{1,64}$/.test(role))
+    throw new RangeError(`not a role name, ARN or ARN glob: ${role}`);
+  return [`arn:*:iam::*:role/${role}`, `arn:*:iam::*:role/*/${role}`];
 }
 
 const ACCOUNT_ID = /^[0-9]{12}$/;
@@ -640,9 +654,12 @@ export function huntQuery(o: HuntQueryOptions): ParameterizedQuery {
     where.push(`region IN (${o.regions.map((r) => p(r)).join(', ')})`);
   }
   if (o.roles && o.roles.length > 0) {
-    const likes = o.roles.map(
-      (r) => `${ROLE_ARN} LIKE ${p(roleFilterPattern(r))} ESCAPE ${sqlStringLiteral(LIKE_ESCAPE)}`,
-    );
+    const likes = o.roles
+      .flatMap(roleGlobs)
+      .map(
+        (g) =>
+          `lower(${ROLE_ARN}) LIKE ${p(likePattern(g.toLowerCase()))} ESCAPE ${sqlStringLiteral(LIKE_ESCAPE)}`,
+      );
     where.push(`(${likes.join(' OR ')})`);
   }
   const sql = `SELECT\n  ${select.join(',\n  ')}\nFROM ${sqlIdentifier(o.database)}.${sqlIdentifier(o.table)}\nWHERE ${where.join('\n  AND ')}`;

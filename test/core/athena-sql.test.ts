@@ -8,7 +8,7 @@ import {
   likePattern,
   namedQueries,
   quoteExecutionParameter,
-  roleFilterPattern,
+  roleGlobs,
   sqlIdentifier,
 } from '../../lib/core/athena-sql';
 
@@ -217,7 +217,7 @@ describe('namedQueries', () => {
       "coalesce(useridentity.username, json_extract_scalar(responseelements, '$.subjectFromWebIdentityToken')) AS sub",
     );
     expect(sql).toContain(
-      "json_extract_scalar(requestparameters, '$.roleArn') LIKE 'arn:aws:iam::%:role/prod\\_deploy' ESCAPE '\\'",
+      "lower(json_extract_scalar(requestparameters, '$.roleArn')) LIKE 'arn:aws:iam::%:role/prod\\_deploy' ESCAPE '\\'",
     );
     expect(sql).toContain("LIKE 'arn:aws:iam::123456789012:role/prod-%-deployer' ESCAPE '\\'");
     expect(sql).toContain("LIKE 'arn:%:iam::%:oidc-provider/gitlab.example.com' ESCAPE '\\'");
@@ -279,10 +279,11 @@ describe('huntQuery', () => {
       '2025-04-16T06:00:00Z',
       '123456789012',
       'us-east-1',
-      'arn:%:iam::%:role/%prod-deploy',
+      'arn:%:iam::%:role/prod-deploy',
+      'arn:%:iam::%:role/%/prod-deploy',
     ]);
     for (const value of ['123456789012', 'prod-deploy', '2025']) expect(q.sql).not.toContain(value);
-    expect(q.sql).toContain(`json_extract_scalar(requestparameters, '$.roleArn') LIKE ? ESCAPE '\\'`);
+    expect(q.sql).toContain(`lower(json_extract_scalar(requestparameters, '$.roleArn')) LIKE ? ESCAPE '\\'`);
   });
 
   it('needs no optional filter', () => {
@@ -310,16 +311,26 @@ describe('quoteExecutionParameter', () => {
 });
 
 describe('likePattern', () => {
-  it('turns * into % and escapes LIKE wildcards and the escape character', () => {
+  it('turns * into %, ? into _ and escapes LIKE wildcards and the escape character', () => {
     expect(likePattern('arn:aws:iam::*:role/prod_deploy')).toBe('arn:aws:iam::%:role/prod\\_deploy');
+    expect(likePattern('prod-?')).toBe('prod-_');
     expect(likePattern('100%\\x')).toBe('100\\%\\\\x');
   });
+});
 
-  it('matches a bare role name under any path and account', () => {
-    expect(roleFilterPattern('prod-deploy')).toBe('arn:%:iam::%:role/%prod-deploy');
-    expect(roleFilterPattern('arn:aws:iam::123456789012:role/prod-deploy')).toBe(
+describe('roleGlobs', () => {
+  it('matches a bare role name in any account, with or without a path, and keeps ARNs as given', () => {
+    expect(roleGlobs('prod-deploy')).toEqual([
+      'arn:*:iam::*:role/prod-deploy',
+      'arn:*:iam::*:role/*/prod-deploy',
+    ]);
+    expect(roleGlobs('arn:aws:iam::123456789012:role/prod-deploy')).toEqual([
       'arn:aws:iam::123456789012:role/prod-deploy',
-    );
+    ]);
+  });
+
+  it('refuses a name IAM would not accept', () => {
+    expect(() => roleGlobs("deploy' OR '1'='1")).toThrow(RangeError);
   });
 });
 

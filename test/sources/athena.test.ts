@@ -139,7 +139,7 @@ describe('athenaSource', () => {
         until: new Date('2025-04-16T06:00:00Z'),
         accounts: ['123456789012'],
         regions: ['us-east-1', 'eu-west-1'],
-        roles: ["deploy' OR '1'='1"],
+        roles: ["arn:aws:iam::123456789012:role/deploy' OR '1'='1"],
       }),
     );
 
@@ -147,6 +147,7 @@ describe('athenaSource', () => {
     expect(input?.WorkGroup).toBe('oidc-watch');
     expect(input?.QueryString).not.toContain('deploy');
     expect(input?.QueryString).not.toContain('123456789012');
+    expect(input?.QueryString).not.toContain("'1'='1");
     expect(input?.QueryString).toContain('FROM "oidc_watch"."cloudtrail_logs"');
     expect(input?.ExecutionParameters).toEqual([
       "'2025/04/10'",
@@ -158,7 +159,7 @@ describe('athenaSource', () => {
       "'123456789012'",
       "'us-east-1'",
       "'eu-west-1'",
-      "'arn:%:iam::%:role/%deploy'' OR ''1''=''1'",
+      "'arn:aws:iam::123456789012:role/deploy'' or ''1''=''1'",
     ]);
     const placeholders = (input?.QueryString ?? '').split('?').length - 1;
     expect(placeholders).toBe(input?.ExecutionParameters?.length);
