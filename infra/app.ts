@@ -3,15 +3,31 @@
  *
  * The config file: `-c config=PATH`, else OIDC_WATCH_CONFIG_FILE, else examples/oidc-watch.config.yaml. It is
  * validated here, before anything is built: a bad config stops synthesis with the key named.
+ *
+ * Organization mode (optional): `-c organizationId=o-...` adds a central bus the organization's accounts may forward
+ * to; `-c forwardToBusArn=<that bus>` adds the GitLabOidcWatchForwarder stack to deploy in member accounts/regions.
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/core/errors';
-import { CONFIG_CONTEXT_KEY, loadSynthConfig, resolveConfigPath, type SynthConfig } from './config';
+import {
+  CONFIG_CONTEXT_KEY,
+  loadSynthConfig,
+  type OrganizationOptions,
+  readOrganizationOptions,
+  resolveConfigPath,
+  type SynthConfig,
+} from './config';
 import { addOidcWatchStack } from './oidc-watch-stack';
 
-function loadConfigOrExplain(app: App): SynthConfig | undefined {
+function loadConfigOrExplain(
+  app: App,
+): { synthConfig: SynthConfig; organization: OrganizationOptions } | undefined {
+  const context = (key: string): unknown => app.node.tryGetContext(key);
   try {
-    return loadSynthConfig(resolveConfigPath(app.node.tryGetContext(CONFIG_CONTEXT_KEY), process.env));
+    return {
+      synthConfig: loadSynthConfig(resolveConfigPath(context(CONFIG_CONTEXT_KEY), process.env)),
+      organization: readOrganizationOptions(context),
+    };
   } catch (error) {
     if (error instanceof ConfigError) {
       // The message already names the file and the key; a stack trace would only bury it.
@@ -24,10 +40,10 @@ function loadConfigOrExplain(app: App): SynthConfig | undefined {
 
 // Synthesized explicitly, and only with a valid config (the default would also synthesize an empty app at exit).
 const app = new App({ autoSynth: false });
-const synthConfig = loadConfigOrExplain(app);
-if (synthConfig === undefined) {
+const loaded = loadConfigOrExplain(app);
+if (loaded === undefined) {
   process.exitCode = 1;
 } else {
-  addOidcWatchStack(app, synthConfig);
+  addOidcWatchStack(app, loaded.synthConfig, loaded.organization);
   app.synth();
 }

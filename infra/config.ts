@@ -92,3 +92,51 @@ export function validateForDeployment(config: Config, origin: string): SynthConf
 export function loadSynthConfig(path: string): SynthConfig {
   return validateForDeployment(loadConfigFile(path), path);
 }
+
+/** `-c organizationId=o-...`: also create a central bus that the organization's accounts may forward to. */
+export const ORGANIZATION_ID_CONTEXT_KEY = 'organizationId';
+/** `-c forwardToBusArn=arn:...:event-bus/...`: also synthesize the forwarder stack for member accounts/regions. */
+export const FORWARD_TO_CONTEXT_KEY = 'forwardToBusArn';
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus\/[A-Za-z0-9._/-]+$/;
+
+/** Organization mode, chosen per deployment on the command line (it is about where, not about policy). */
+export interface OrganizationOptions {
+  readonly organizationId?: string;
+  readonly forwardToBusArn?: string;
+}
+
+function optionalContextString(
+  value: unknown,
+  key: string,
+  pattern: RegExp,
+  example: string,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new ConfigError(
+      `context "${key}" must look like ${example}, not ${JSON.stringify(value)}`,
+      `context.${key}`,
+    );
+  }
+  return value;
+}
+
+/** Reads and checks the organization-mode context values. Throws ConfigError naming the context key. */
+export function readOrganizationOptions(tryGetContext: (key: string) => unknown): OrganizationOptions {
+  return {
+    organizationId: optionalContextString(
+      tryGetContext(ORGANIZATION_ID_CONTEXT_KEY),
+      ORGANIZATION_ID_CONTEXT_KEY,
+      ORGANIZATION_ID,
+      'o-a1b2c3d4e5',
+    ),
+    forwardToBusArn: optionalContextString(
+      tryGetContext(FORWARD_TO_CONTEXT_KEY),
+      FORWARD_TO_CONTEXT_KEY,
+      EVENT_BUS_ARN,
+      'arn:aws:events:us-east-1:123456789012:event-bus/NAME',
+    ),
+  };
+}

@@ -1,7 +1,7 @@
 import { type App, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import type { SynthConfig } from './config';
+import type { OrganizationOptions, SynthConfig } from './config';
 import { CorrelatorFunction } from './constructs/correlator-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DecisionLogBucket } from './constructs/decision-log-bucket';
@@ -9,13 +9,17 @@ import { EncryptedTopic } from './constructs/encrypted-topic';
 import { GitLabTokenSecrets } from './constructs/gitlab-token-secrets';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { OperationsAlarms } from './constructs/operations-alarms';
+import { OrganizationEventBus } from './constructs/organization-event-bus';
 import { SlackChannel } from './constructs/slack-channel';
+import { FORWARDER_STACK_ID, WebIdentityForwarderStack } from './constructs/web-identity-forwarder-stack';
 import { WebIdentityRule } from './constructs/web-identity-rule';
 
 export const STACK_ID = 'GitLabOidcWatch';
 
 export interface OidcWatchStackProps extends StackProps {
   readonly synthConfig: SynthConfig;
+  /** Organization mode: also receive events forwarded by this organization's accounts on a central bus. */
+  readonly organizationId?: string;
 }
 
 /**
@@ -36,6 +40,8 @@ export class OidcWatchStack extends Stack {
   public readonly gitLabTokens: GitLabTokenSecrets;
   public readonly correlator: CorrelatorFunction;
   public readonly webIdentityRule: WebIdentityRule;
+  public readonly organizationBus: OrganizationEventBus | undefined;
+  public readonly organizationRule: WebIdentityRule | undefined;
   public readonly alarms: OperationsAlarms;
   public readonly slackChannel: SlackChannel | undefined;
 
@@ -81,11 +87,28 @@ export class OidcWatchStack extends Stack {
     });
     this.webIdentityRule = new WebIdentityRule(this, 'WebIdentityRule', { target: this.correlator.function });
 
+    if (props.organizationId !== undefined) {
+      this.organizationBus = new OrganizationEventBus(this, 'OrganizationBus', {
+        organizationId: props.organizationId,
+      });
+      this.organizationRule = new WebIdentityRule(this, 'OrganizationWebIdentityRule', {
+        target: this.correlator.function,
+        eventBus: this.organizationBus.bus,
+      });
+      new CfnOutput(this, 'OrganizationBusArn', {
+        description: `Central bus: deploy ${FORWARDER_STACK_ID} in member accounts/regions with -c forwardToBusArn=<this>`,
+        value: this.organizationBus.bus.eventBusArn,
+      });
+    }
+
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       topic: this.operationsTopic.topic,
       correlator: this.correlator.function,
       deadLetterQueues: {
         RuleDeadLetterQueue: this.webIdentityRule.deadLetterQueue,
+        ...(this.organizationRule
+          ? { OrganizationRuleDeadLetterQueue: this.organizationRule.deadLetterQueue }
+          : {}),
         CorrelatorFailureQueue: this.correlator.failureQueue,
         NotificationDeadLetterQueue: notificationDeadLetters,
       },
@@ -116,15 +139,24 @@ export class OidcWatchStack extends Stack {
 }
 
 /**
- * The app as `cdk synth` builds it: the stack, with cdk-nag's AwsSolutions and Serverless packs as validation plugins
- * (any unacknowledged finding fails synthesis). Tests build the app through this same function.
+ * The app as `cdk synth` builds it: the service stack (and, with `forwardToBusArn`, the forwarder stack for member
+ * accounts and regions), with cdk-nag's AwsSolutions and Serverless packs as validation plugins: any unacknowledged
+ * finding fails synthesis. Tests build the app through this same function.
  */
 export function addOidcWatchStack(
   app: App,
   synthConfig: SynthConfig,
+  organization: OrganizationOptions = {},
   props: StackProps = {},
 ): OidcWatchStack {
-  const stack = new OidcWatchStack(app, STACK_ID, { ...props, synthConfig });
+  const stack = new OidcWatchStack(app, STACK_ID, {
+    ...props,
+    synthConfig,
+    organizationId: organization.organizationId,
+  });
+  if (organization.forwardToBusArn !== undefined) {
+    new WebIdentityForwarderStack(app, FORWARDER_STACK_ID, { centralBusArn: organization.forwardToBusArn });
+  }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return stack;
 }

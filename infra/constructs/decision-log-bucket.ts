@@ -45,7 +45,8 @@ export class DecisionLogBucket extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Object ownership left to CDK: with @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy (cdk.json) log delivery
+      // is granted by bucket policy and ACLs stay disabled.
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.retentionDays) }],
     });
     Validations.of(this.accessLogsBucket).acknowledge({

@@ -69,10 +69,14 @@ export class WebIdentityRule extends Construct {
       ],
     });
 
-    // The L2 Rule only knows ENABLED/DISABLED; set the state on the CloudFormation resource.
-    const cfnRule = this.rule.node.defaultChild;
-    if (!(cfnRule instanceof CfnRule))
-      throw new TypeError('events.Rule no longer has a CfnRule as default child');
-    cfnRule.state = READ_ONLY_MANAGEMENT_EVENTS_STATE;
+    receiveReadOnlyManagementEvents(this.rule);
   }
+}
+
+/** The L2 Rule only knows ENABLED/DISABLED: set the state on the CloudFormation resource (escape hatch). */
+export function receiveReadOnlyManagementEvents(rule: Rule): void {
+  const cfnRule = rule.node.defaultChild;
+  if (!(cfnRule instanceof CfnRule))
+    throw new TypeError('events.Rule no longer has a CfnRule as default child');
+  cfnRule.state = READ_ONLY_MANAGEMENT_EVENTS_STATE;
 }

@@ -10,6 +10,7 @@ import {
   DEFAULT_CONFIG_FILE,
   gitLabLookupBudgetMs,
   loadSynthConfig,
+  readOrganizationOptions,
   resolveConfigPath,
 } from '../../infra/config';
 import { fullConfigInput, REPO_ROOT, synthConfigOf } from './support';
@@ -130,6 +131,41 @@ describe('loadSynthConfig', () => {
   it('fails when the file does not exist, naming it', () => {
     const missing = path.join(dir, 'missing.yaml');
     expect(configErrorOf(() => loadSynthConfig(missing)).message).toContain(missing);
+  });
+});
+
+describe('readOrganizationOptions', () => {
+  const context =
+    (values: Record<string, unknown>) =>
+    (key: string): unknown =>
+      values[key];
+
+  it('is off unless the context asks for it', () => {
+    expect(readOrganizationOptions(context({}))).toEqual({
+      organizationId: undefined,
+      forwardToBusArn: undefined,
+    });
+  });
+
+  it('accepts an organization ID and a central bus ARN', () => {
+    const busArn = 'arn:aws:events:us-east-1:123456789012:event-bus/GitLabOidcWatch-central';
+    expect(
+      readOrganizationOptions(context({ organizationId: 'o-a1b2c3d4e5', forwardToBusArn: busArn })),
+    ).toEqual({
+      organizationId: 'o-a1b2c3d4e5',
+      forwardToBusArn: busArn,
+    });
+  });
+
+  it('rejects malformed values, naming the context key', () => {
+    expect(configErrorOf(() => readOrganizationOptions(context({ organizationId: 'a1b2c3' }))).key).toBe(
+      'context.organizationId',
+    );
+    expect(
+      configErrorOf(() =>
+        readOrganizationOptions(context({ forwardToBusArn: 'arn:aws:sns:us-east-1:123456789012:topic' })),
+      ).key,
+    ).toBe('context.forwardToBusArn');
   });
 });
 

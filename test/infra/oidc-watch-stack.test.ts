@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Validations } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
@@ -9,12 +9,15 @@ import { METRIC_NAMES, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/adap
 import { DECISION_LOG_PREFIX } from '../../infra/constructs/decision-log-bucket';
 import { METRICS_NAMESPACE as STACK_NAMESPACE, SERVICE_NAME } from '../../infra/constructs/house-function';
 import { UNVERIFIED_METRIC_NAME } from '../../infra/constructs/operations-alarms';
+import { FORWARDER_STACK_ID } from '../../infra/constructs/web-identity-forwarder-stack';
 import { READ_ONLY_MANAGEMENT_EVENTS_STATE } from '../../infra/constructs/web-identity-rule';
 import {
+  CENTRAL_BUS_ARN,
   dispose,
   EXAMPLE_SECRET_ARN,
   fullConfigInput,
   INTERNAL_SECRET_NAME,
+  ORGANIZATION_ID,
   type Synthesized,
   synthConfigOf,
   synthesize,
@@ -70,7 +73,10 @@ function statementsWithAction(statements: Statement[], action: string): Statemen
 }
 
 beforeAll(() => {
-  synth = synthesize(synthConfigOf(fullConfigInput()));
+  synth = synthesize(synthConfigOf(fullConfigInput()), {
+    organizationId: ORGANIZATION_ID,
+    forwardToBusArn: CENTRAL_BUS_ARN,
+  });
 }, 300_000);
 
 afterAll(() => dispose(synth));
@@ -78,7 +84,8 @@ afterAll(() => dispose(synth));
 describe('OidcWatchStack', () => {
   describe('web identity rule', () => {
     it('matches every AssumeRoleWithWebIdentity call CloudTrail sends to the default bus', () => {
-      synth.template.resourceCountIs('AWS::Events::Rule', 1);
+      // One on the default bus, one on the organization bus (organization mode is on in this test).
+      synth.template.resourceCountIs('AWS::Events::Rule', 2);
       synth.template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: Match.exact({
           source: ['aws.sts'],
@@ -91,9 +98,13 @@ describe('OidcWatchStack', () => {
 
     it('is in the state that receives read-only management events, not plain ENABLED', () => {
       expect(READ_ONLY_MANAGEMENT_EVENTS_STATE).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-      synth.template.hasResourceProperties('AWS::Events::Rule', {
-        State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
-      });
+      const states = Object.values(synth.template.findResources('AWS::Events::Rule')).map(
+        (rule) => z.object({ Properties: z.object({ State: z.string() }) }).parse(rule).Properties.State,
+      );
+      expect(states).toEqual([
+        'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      ]);
     });
 
     it('retries delivery to the correlator for 24 hours, then parks the event in its dead-letter queue', () => {
@@ -135,6 +146,7 @@ describe('OidcWatchStack', () => {
         [
           logicalId('AWS::SQS::Queue', 'CorrelatorFailureQueue'),
           logicalId('AWS::SQS::Queue', 'NotificationDeadLetterQueue'),
+          logicalId('AWS::SQS::Queue', 'OrganizationWebIdentityRuleDeadLetterQueue'),
           logicalId('AWS::SQS::Queue', 'WebIdentityRuleDeadLetterQueue'),
         ].sort(),
       );
@@ -584,7 +596,67 @@ describe('OidcWatchStack', () => {
     });
 
     it('has no other alarms', () => {
-      synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+      synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    });
+  });
+
+  describe('organization mode', () => {
+    it('lets only accounts of the organization put events on the central bus', () => {
+      const bus = logicalId('AWS::Events::EventBus', 'OrganizationBus');
+      synth.template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+        EventBusName: { Ref: bus },
+        Statement: {
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [bus, 'Arn'] },
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+        },
+      });
+      synth.template.hasOutput('OrganizationBusArn', { Value: { 'Fn::GetAtt': [bus, 'Arn'] } });
+    });
+
+    it('judges forwarded events with the same rule on the central bus', () => {
+      synth.template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: logicalId('AWS::Events::EventBus', 'OrganizationBus') },
+        State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        EventPattern: { source: ['aws.sts'], detail: { eventName: ['AssumeRoleWithWebIdentity'] } },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', 'CorrelatorFunction'), 'Arn'] },
+            DeadLetterConfig: Match.anyValue(),
+          }),
+        ],
+      });
+    });
+
+    it("forwards a member account's events to the central bus, with a role that can do nothing else", () => {
+      const forwarder = synth.app.node.findChild(FORWARDER_STACK_ID);
+      if (!(forwarder instanceof Stack)) throw new Error('no forwarder stack');
+      const template = Template.fromJSON(synth.assembly.getStackArtifact(forwarder.artifactId).template);
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: Match.absent(),
+        State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        EventPattern: Match.exact({
+          source: ['aws.sts'],
+          'detail-type': ['AWS API Call via CloudTrail'],
+          detail: { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRoleWithWebIdentity'] },
+        }),
+        Targets: [
+          Match.objectLike({
+            Arn: CENTRAL_BUS_ARN,
+            RoleArn: Match.anyValue(),
+            DeadLetterConfig: { Arn: Match.anyValue() },
+          }),
+        ],
+      });
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+        (resource) => PolicyResource.parse(resource).Properties.PolicyDocument.Statement,
+      );
+      expect(statements).toEqual([
+        expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: CENTRAL_BUS_ARN }),
+      ]);
     });
   });
 

@@ -9,7 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { type ConfigInput, parseConfig } from '../../lib/core/config';
-import { type SynthConfig, validateForDeployment } from '../../infra/config';
+import { type OrganizationOptions, type SynthConfig, validateForDeployment } from '../../infra/config';
 import { addOidcWatchStack, type OidcWatchStack } from '../../infra/oidc-watch-stack';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -66,6 +66,9 @@ export function fullConfigInput(): ConfigInput {
   };
 }
 
+export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+export const CENTRAL_BUS_ARN = 'arn:aws:events:us-east-1:123456789012:event-bus/gitlab-oidc-watch-central';
+
 export function synthConfigOf(input: ConfigInput): SynthConfig {
   return validateForDeployment(parseConfig(input, 'test config'), 'test config');
 }
@@ -81,12 +84,12 @@ export interface Synthesized {
  * Builds and synthesizes the app (bundling the real handler with esbuild, running cdk-nag) into a fresh directory.
  * Slow: call once per file, and `dispose` it after.
  */
-export function synthesize(synthConfig: SynthConfig): Synthesized {
+export function synthesize(synthConfig: SynthConfig, organization: OrganizationOptions = {}): Synthesized {
   const app = new App({
     context: cdkJsonContext(),
     outdir: mkdtempSync(path.join(tmpdir(), 'oidc-watch-cdk-')),
   });
-  const stack = addOidcWatchStack(app, synthConfig);
+  const stack = addOidcWatchStack(app, synthConfig, organization);
   const assembly = app.synth();
   const template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
   return { app, stack, assembly, template };
