@@ -131,8 +131,9 @@ function recordItem(
 ): Item | null {
   try {
     const result = normalizeRecord(value, numbered ? { source, record } : { source });
-    if (result.kind === 'assumption')
+    if (result.kind === 'assumption') {
       return { kind: 'assumption', assumption: result.assumption, source, record };
+    }
     skips.add(result.eventName);
     return null;
   } catch (e) {
@@ -191,11 +192,19 @@ function parseJson(
  * Records of an array (a log file's `Records`, or a top-level array) in `buf[start]` = `[`. Records without the
  * needle are counted; the others are parsed. Returns the index just past `]`.
  */
-function arrayRecords(buf: Buffer, start: number, source: string, skips: SkipCounter, out: Item[]): number {
+function arrayRecords(
+  buf: Buffer,
+  start: number,
+  source: string,
+  skips: SkipCounter,
+  out: Item[],
+  cursor: { record: number },
+): number {
   let needleAt = -1;
   let record = 0;
   return forEachArrayElement(buf, start, buf.length, (from, to) => {
     record++;
+    cursor.record = record;
     if (needleAt < from) {
       // One forward search serves every record up to the next occurrence: no rescans of the same bytes.
       needleAt = buf.indexOf(NEEDLE, from);
@@ -229,13 +238,24 @@ function* documentItems(buf: Buffer, source: string, skips: SkipCounter): Genera
     return;
   }
   const out: Item[] = [];
+  // While inside an array, the record being scanned: a scan error names it.
+  const cursor = { record: 0 };
+  let inArray = false;
   try {
     let end: number;
     const recordsAt = first === LBRACE ? findObjectKey(buf, start, buf.length, 'Records') : -1;
-    if (first === LBRACKET) {
-      end = arrayRecords(buf, start, source, skips, out);
-    } else if (recordsAt >= 0 && buf[recordsAt] === LBRACKET) {
-      end = skipObjectRest(buf, arrayRecords(buf, recordsAt, source, skips, out), buf.length);
+    if (first === LBRACKET || (recordsAt >= 0 && buf[recordsAt] === LBRACKET)) {
+      inArray = true;
+      const afterArray = arrayRecords(
+        buf,
+        first === LBRACKET ? start : recordsAt,
+        source,
+        skips,
+        out,
+        cursor,
+      );
+      inArray = false;
+      end = first === LBRACKET ? afterArray : skipObjectRest(buf, afterArray, buf.length);
     } else {
       end = skipValue(buf, start, buf.length);
       const parsed = parseJson(buf, start, end);
@@ -243,12 +263,13 @@ function* documentItems(buf: Buffer, source: string, skips: SkipCounter): Genera
       else out.push(...valueItems(parsed.value, source, 1, skips, false));
     }
     const rest = skipWhitespace(buf, end, buf.length);
-    if (rest < buf.length)
+    if (rest < buf.length) {
       out.push(errorItem(`unexpected content after the JSON value at byte ${rest}`, source));
+    }
   } catch (e) {
     if (!(e instanceof JsonScanError)) throw e;
     // Truncated or malformed: what was read before the damage is still reported.
-    out.push(errorItem(`malformed JSON: ${e.message}`, source, undefined, e));
+    out.push(errorItem(`malformed JSON: ${e.message}`, source, inArray ? cursor.record + 1 : undefined, e));
   }
   yield* out;
 }

@@ -416,8 +416,8 @@ describe('readFiles', () => {
       const cut = full.slice(0, full.indexOf('"eventName":"DescribeInstances"'));
       const items = await collect([write('cut.json', cut)]);
       expect(eventIds(items)).toEqual([SUCCESS_ID, DENIED_ID]);
-      expect(errors(items).map((e) => e.error.message)).toEqual([
-        expect.stringContaining('malformed JSON: unterminated'),
+      expect(errors(items).map((e) => [e.error.record, e.error.message])).toEqual([
+        [6, expect.stringContaining('cut.json record 6: malformed JSON: unterminated')],
       ]);
     });
 
