@@ -2,6 +2,7 @@ import { type App, CfnOutput, Stack, type StackProps, Validations } from 'aws-cd
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { OrganizationOptions, SynthConfig } from './config';
+import { AthenaTables } from './constructs/athena-tables';
 import { CorrelatorFunction } from './constructs/correlator-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DecisionLogBucket } from './constructs/decision-log-bucket';
@@ -10,6 +11,7 @@ import { GitLabTokenSecrets } from './constructs/gitlab-token-secrets';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { OperationsAlarms } from './constructs/operations-alarms';
 import { OrganizationEventBus } from './constructs/organization-event-bus';
+import { ReconcileFunction } from './constructs/reconcile';
 import { SlackChannel } from './constructs/slack-channel';
 import { FORWARDER_STACK_ID, WebIdentityForwarderStack } from './constructs/web-identity-forwarder-stack';
 import { WebIdentityRule } from './constructs/web-identity-rule';
@@ -28,9 +30,9 @@ export interface OidcWatchStackProps extends StackProps {
  * looks nothing up.
  *
  *   CloudTrail → default bus → WebIdentityRule → Correlator (Lambda) → AlertTopic (email, Slack)
- *                                   │ DLQ             │ failure queue    → DecisionLog (S3)
+ *                                   │ DLQ             │ failure queue    → DecisionLog (S3) ← Athena (Glue tables)
  *                                   ▼                 ▼                  → IdempotencyTable (DynamoDB)
- *                              Alarms → OperationsTopic (email)
+ *                              Alarms → OperationsTopic (email)        Reconcile (daily, off by default)
  */
 export class OidcWatchStack extends Stack {
   public readonly alertTopic: EncryptedTopic;
@@ -42,6 +44,8 @@ export class OidcWatchStack extends Stack {
   public readonly webIdentityRule: WebIdentityRule;
   public readonly organizationBus: OrganizationEventBus | undefined;
   public readonly organizationRule: WebIdentityRule | undefined;
+  public readonly reconcile: ReconcileFunction;
+  public readonly athena: AthenaTables | undefined;
   public readonly alarms: OperationsAlarms;
   public readonly slackChannel: SlackChannel | undefined;
 
@@ -101,6 +105,30 @@ export class OidcWatchStack extends Stack {
       });
     }
 
+    // Daily reconciliation of what the live path missed: always deployed, its schedule DISABLED unless
+    // deployment.reconcile.enabled, so turning it on is a config change, not new infrastructure.
+    this.reconcile = new ReconcileFunction(this, 'Reconcile', {
+      config,
+      deployment,
+      logRetentionDays,
+      alertTopic: this.alertTopic,
+      decisionLog: this.decisionLog,
+      idempotencyTable: this.idempotencyTable,
+      gitLabTokens: this.gitLabTokens,
+      alarmTopic: this.operationsTopic.topic,
+    });
+
+    // Athena over CloudTrail history and the decision log, when deployment.athena names the trail bucket.
+    this.athena =
+      deployment.athena === undefined
+        ? undefined
+        : new AthenaTables(this, 'Athena', {
+            athena: deployment.athena,
+            config,
+            decisionLog: { bucket: this.decisionLog.bucket, prefix: this.decisionLog.prefix },
+            accessLogsBucket: this.decisionLog.accessLogsBucket,
+          });
+
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       topic: this.operationsTopic.topic,
       correlator: this.correlator.function,
@@ -110,6 +138,7 @@ export class OidcWatchStack extends Stack {
           ? { OrganizationRuleDeadLetterQueue: this.organizationRule.deadLetterQueue }
           : {}),
         CorrelatorFailureQueue: this.correlator.failureQueue,
+        ReconcileFailureQueue: this.reconcile.failureQueue,
         NotificationDeadLetterQueue: notificationDeadLetters,
       },
     });
@@ -131,6 +160,16 @@ export class OidcWatchStack extends Stack {
       description: 'Alarms: dead letters, function errors and throttles, unverified verdicts',
       value: this.operationsTopic.topic.topicArn,
     });
+    if (this.athena) {
+      new CfnOutput(this, 'AthenaWorkGroup', {
+        description: 'Run hunts here: oidc-watch hunt --source athena --workgroup <this>',
+        value: this.athena.workGroupName,
+      });
+      new CfnOutput(this, 'HuntPolicyArn', {
+        description: "Attach to the analysts' role to run hunts and the saved queries",
+        value: this.athena.huntPolicy.managedPolicyArn,
+      });
+    }
     new CfnOutput(this, 'DecisionLogBucketName', {
       description: `Every verdict, as JSON under ${this.decisionLog.prefix}dt=YYYY-MM-DD/`,
       value: this.decisionLog.bucket.bucketName,

@@ -64,6 +64,12 @@ function roleStatements(roleLogicalId: string): Statement[] {
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
+function correlatorFunction(): unknown {
+  return synth.template.findResources('AWS::Lambda::Function')[
+    logicalId('AWS::Lambda::Function', 'CorrelatorFunction')
+  ];
+}
+
 function correlatorStatements(): Statement[] {
   return roleStatements(logicalId('AWS::IAM::Role', 'CorrelatorFunctionRole'));
 }
@@ -85,7 +91,13 @@ describe('OidcWatchStack', () => {
   describe('web identity rule', () => {
     it('matches every AssumeRoleWithWebIdentity call CloudTrail sends to the default bus', () => {
       // One on the default bus, one on the organization bus (organization mode is on in this test).
-      synth.template.resourceCountIs('AWS::Events::Rule', 2);
+      expect(
+        Object.keys(
+          synth.template.findResources('AWS::Events::Rule', {
+            Properties: { EventPattern: Match.anyValue() },
+          }),
+        ),
+      ).toHaveLength(2);
       synth.template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: Match.exact({
           source: ['aws.sts'],
@@ -98,7 +110,10 @@ describe('OidcWatchStack', () => {
 
     it('is in the state that receives read-only management events, not plain ENABLED', () => {
       expect(READ_ONLY_MANAGEMENT_EVENTS_STATE).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-      const states = Object.values(synth.template.findResources('AWS::Events::Rule')).map(
+      const eventRules = synth.template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: Match.anyValue() },
+      });
+      const states = Object.values(eventRules).map(
         (rule) => z.object({ Properties: z.object({ State: z.string() }) }).parse(rule).Properties.State,
       );
       expect(states).toEqual([
@@ -147,6 +162,7 @@ describe('OidcWatchStack', () => {
           logicalId('AWS::SQS::Queue', 'CorrelatorFailureQueue'),
           logicalId('AWS::SQS::Queue', 'NotificationDeadLetterQueue'),
           logicalId('AWS::SQS::Queue', 'OrganizationWebIdentityRuleDeadLetterQueue'),
+          logicalId('AWS::SQS::Queue', 'ReconcileFailureQueue'),
           logicalId('AWS::SQS::Queue', 'WebIdentityRuleDeadLetterQueue'),
         ].sort(),
       );
@@ -181,12 +197,11 @@ describe('OidcWatchStack', () => {
     });
 
     it('sets exactly the environment the handler reads', () => {
-      const fn = synth.template.findResources('AWS::Lambda::Function');
       const variables = z
         .object({
           Properties: z.object({ Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) }),
         })
-        .parse(Object.values(fn)[0]).Properties.Environment.Variables;
+        .parse(correlatorFunction()).Properties.Environment.Variables;
       expect(Object.keys(variables).sort()).toEqual(
         [
           'ALERT_TOPIC_ARN',
@@ -266,7 +281,7 @@ describe('OidcWatchStack', () => {
     it('compiles the validated config into a minified bundle that carries its own AWS SDK', () => {
       const fn = z
         .object({ Properties: z.object({ Code: z.object({ S3Key: z.string() }) }) })
-        .parse(Object.values(synth.template.findResources('AWS::Lambda::Function'))[0]);
+        .parse(correlatorFunction());
       const assetDir = path.join(
         synth.assembly.directory,
         `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`,
@@ -540,6 +555,7 @@ describe('OidcWatchStack', () => {
       for (const queue of [
         'WebIdentityRuleDeadLetterQueue',
         'CorrelatorFailureQueue',
+        'ReconcileFailureQueue',
         'NotificationDeadLetterQueue',
       ]) {
         synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -595,8 +611,48 @@ describe('OidcWatchStack', () => {
       });
     });
 
-    it('has no other alarms', () => {
-      synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    it("has no other alarms than those and the reconcile run's errors", () => {
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [
+          { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', 'ReconcileFunction') } },
+        ],
+        AlarmActions: [operationsTopic()],
+      });
+      // Five dead-letter queues, correlator errors and throttles, unverified verdicts, reconcile errors.
+      synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    });
+  });
+
+  describe('reconciliation and Athena', () => {
+    it('schedules the reconcile function as configured, through the same publishers as the correlator', () => {
+      const reconcile = logicalId('AWS::Lambda::Function', 'ReconcileFunction');
+      synth.template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(17 3 * * ? *)',
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconcile, 'Arn'] } })],
+      });
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Environment: {
+          Variables: Match.objectLike({
+            ALERT_TOPIC_ARN: { Ref: logicalId('AWS::SNS::Topic', 'AlertTopic') },
+            IDEMPOTENCY_TABLE: { Ref: logicalId('AWS::DynamoDB::Table', 'IdempotencyTable') },
+            DECISION_LOG_PREFIX: 'decisions/',
+          }),
+        },
+      });
+    });
+
+    it('creates the Athena workgroup and tables when deployment.athena is set, and says where', () => {
+      synth.template.resourceCountIs('AWS::Glue::Database', 1);
+      synth.template.resourceCountIs('AWS::Glue::Table', 2);
+      synth.template.hasResourceProperties('AWS::Athena::WorkGroup', {
+        WorkGroupConfiguration: Match.objectLike({ EnforceWorkGroupConfiguration: true }),
+      });
+      synth.template.hasOutput('AthenaWorkGroup', Match.anyValue());
+      synth.template.hasOutput('HuntPolicyArn', Match.anyValue());
     });
   });
 

@@ -28,7 +28,7 @@ export const EXAMPLE_SECRET_ARN =
   'arn:aws:secretsmanager:us-east-1:123456789012:secret:gitlab/example-read-api-AbC123';
 export const INTERNAL_SECRET_NAME = 'gitlab/internal-read-api';
 
-/** Every optional feature on: emails, Slack, an imported secret by ARN and one by name. */
+/** Every optional feature on: emails, Slack, reconcile, Athena, an imported secret by ARN and one by name. */
 export function fullConfigInput(): ConfigInput {
   return {
     trustedIssuers: [
@@ -62,6 +62,14 @@ export function fullConfigInput(): ConfigInput {
       decisionLogRetentionDays: 400,
       logRetentionDays: 90,
       functionTimeoutSeconds: 60,
+      reconcile: { enabled: true, schedule: 'cron(17 3 * * ? *)', lookbackHours: 48, regions: ['us-east-1'] },
+      athena: {
+        cloudTrailBucket: 'example-org-cloudtrail',
+        cloudTrailPrefix: '',
+        accounts: ['123456789012'],
+        regions: ['us-east-1', 'eu-west-1'],
+        projectionStartDate: '2025/01/01',
+      },
     },
   };
 }
