@@ -1,8 +1,9 @@
-import { CfnOutput, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TrustedIssuer } from '../../lib/core/config';
+import { ConfigError } from '../../lib/core/errors';
 
 /** A complete secret ARN ends in `-` and the six random characters Secrets Manager appends to the name. */
 const COMPLETE_SECRET_ARN = /^arn:[^:]+:secretsmanager:[^:]*:[0-9]*:secret:.+-[A-Za-z0-9]{6}$/;
@@ -34,8 +35,18 @@ export class GitLabTokenSecrets extends Construct {
   public constructor(scope: Construct, id: string, props: GitLabTokenSecretsProps) {
     super(scope, id);
 
-    for (const issuer of props.trustedIssuers) {
+    const seen = new Map<string, number>();
+    props.trustedIssuers.forEach((issuer, index) => {
       const issuerId = issuerConstructId(issuer.issuer);
+      const first = seen.get(issuerId);
+      if (first !== undefined) {
+        throw new ConfigError(
+          `trustedIssuers[${index}].issuer: ${issuer.issuer} names the same GitLab instance as ` +
+            `trustedIssuers[${first}].issuer; list each instance once`,
+          `trustedIssuers[${index}].issuer`,
+        );
+      }
+      seen.set(issuerId, index);
       const token = issuer.token;
       let entry: IssuerSecret;
       if (token !== undefined && 'secretArn' in token) {
@@ -60,14 +71,15 @@ export class GitLabTokenSecrets extends Construct {
             'A GitLab personal/group access token is issued and revoked in GitLab; Secrets Manager cannot rotate it ' +
             'without a GitLab admin credential of its own. Tokens are given an expiry date in GitLab instead.',
         });
-        new CfnOutput(this, `${issuerId}SecretArn`, {
+        // At stack level, so the output reads GitLabTokenSecret<host> rather than a hashed path.
+        new CfnOutput(Stack.of(this), `GitLabTokenSecret-${issuerId}`, {
           description: `Put the GitLab read_api token for ${issuer.issuer} into this secret`,
           value: secret.secretArn,
         });
         entry = { secret, secretId: secret.secretArn };
       }
       this.byIssuer.set(issuer.issuer, entry);
-    }
+    });
   }
 
   /** The GITLAB_TOKEN_SECRETS map: trusted issuer URL to SecretId. */

@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { App, Stack } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { GitLabTokenSecrets } from '../../infra/constructs/gitlab-token-secrets';
 import { ConfigError } from '../../lib/core/errors';
 import {
   CONFIG_FILE_ENV,
@@ -131,6 +133,24 @@ describe('loadSynthConfig', () => {
   it('fails when the file does not exist, naming it', () => {
     const missing = path.join(dir, 'missing.yaml');
     expect(configErrorOf(() => loadSynthConfig(missing)).message).toContain(missing);
+  });
+});
+
+describe('GitLabTokenSecrets', () => {
+  it('refuses two trusted issuers that name the same GitLab instance', () => {
+    const input = fullConfigInput();
+    const { config } = synthConfigOf({
+      ...input,
+      trustedIssuers: [
+        { issuer: 'https://gitlab.example.com', apiUrl: 'https://gitlab.example.com/api/v4' },
+        { issuer: 'http://gitlab.example.com', apiUrl: 'http://gitlab.example.com/api/v4' },
+      ],
+    });
+    const stack = new Stack(new App(), 'Test');
+    const error = configErrorOf(
+      () => new GitLabTokenSecrets(stack, 'GitLabTokens', { trustedIssuers: config.trustedIssuers }),
+    );
+    expect(error.key).toBe('trustedIssuers[1].issuer');
   });
 });
 

@@ -252,7 +252,7 @@ describe('OidcWatchStack', () => {
       synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
         GenerateSecretString: { PasswordLength: 32, ExcludePunctuation: true },
       });
-      synth.template.hasOutput('*', {
+      synth.template.hasOutput('GitLabTokenSecretgitlabcom', {
         Value: { Ref: logicalId('AWS::SecretsManager::Secret', 'GitLabTokensgitlabcom') },
       });
     });
