@@ -78,8 +78,41 @@ async function run(): Promise<number> {
       );
       out.write(`${renderEmail(spoofed)}\n`);
     }
+    const answered = gitlab.requestCount();
+
+    // The same engine over history: a hunt over the synced trail folder, filtered to one role, as a table.
+    const trail = join(events, 'trail');
     out.write(
-      `\nGitLab stand-in answered ${gitlab.requestCount()} request(s) (each pipeline and project fetched once).\n`,
+      `\n${rule}\n Hunting over history with the same engine (only the prod-deploy role, since 2026-11-01):\n${rule}\n`,
+    );
+    out.write(
+      `$ oidc-watch hunt --source files --role prod-deploy --since 2026-11-01T00:00:00Z --format table ${trail}\n`,
+    );
+    await main(
+      [
+        'hunt',
+        '--source',
+        'files',
+        '--config',
+        configPath,
+        '--role',
+        'prod-deploy',
+        '--since',
+        '2026-11-01T00:00:00Z',
+        '--format',
+        'table',
+        trail,
+      ],
+      {
+        stdin: new PassThrough(),
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: { ...process.env, GITLAB_TOKEN: gitlab.token },
+        cwd: process.cwd(),
+      },
+    );
+    out.write(
+      `\nGitLab stand-in answered ${answered} request(s) for the evaluation (each pipeline and project fetched once).\n`,
     );
     out.write(
       `${rule}\n DEMO finished: ${DEMO_SCENARIOS.length - mismatches}/${DEMO_SCENARIOS.length} scenarios judged as expected. Data above is invented.\n${rule}\n`,
