@@ -17,6 +17,7 @@ Usage: oidc-watch <command> [options]
 Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
+  athena-sql               print the Athena DDL and named queries for the config's deployment.athena
   schema                   print the config file's JSON Schema
   help [command]           help for a command
 
@@ -38,6 +39,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await (await import('./commands/evaluate')).runEvaluate(rest, io);
       case 'hunt':
         return await (await import('./commands/hunt')).runHunt(rest, io);
+      case 'athena-sql':
+        return await (await import('./commands/athena-sql')).runAthenaSql(rest, io);
       case 'schema':
         io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return EXIT.clean;
@@ -49,7 +52,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'help':
       case '--help':
       case '-h':
-        if (rest[0] === 'evaluate' || rest[0] === 'hunt') return await main([rest[0], '--help'], io);
+        if (rest[0] === 'evaluate' || rest[0] === 'hunt' || rest[0] === 'athena-sql')
+          return await main([rest[0], '--help'], io);
         io.stdout.write(MAIN_HELP);
         return command === undefined ? EXIT.error : EXIT.clean;
       default:
