@@ -15,7 +15,7 @@ import { fmt, printSection } from './common';
 import { startRemoteStandin } from './remote-standin';
 
 const ROOT = join(__dirname, '..');
-const CORPUS_VERSION = 'v2';
+const CORPUS_VERSION = 'v3';
 const TARGET_BYTES = Number(process.env.BENCH_HUNT_BYTES ?? 1_000_000_000);
 const RECORDS_PER_FILE = 4000;
 const ACCOUNT = '123456789012';
@@ -101,12 +101,13 @@ function otherRecord(i: number, day: string): string {
   });
 }
 
-function webIdentityRecord(i: number, day: string): string {
+function webIdentityRecord(n: number, day: string): string {
+  const i = Math.floor(n / 100); // the i-th web-identity record of the corpus
   const pipeline = 910000 + (i % 40);
   const production = i % 2 === 0;
   return JSON.stringify(
     makeWebIdentityRecord({
-      eventId: `11111111-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      eventId: `11111111-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
       eventTime: `${day}T12:00:00Z`,
       roleArn: production
         ? `arn:aws:iam::${ACCOUNT}:role/prod-deploy`
