@@ -145,6 +145,7 @@ async function gatherPipeline(
   port: GitLabPort,
   session: ParsedSessionName | null,
   projectId: number | null,
+  prefetched: Fact<GitLabPipeline> | null = null,
 ): Promise<PipelineFacts> {
   if (!session) return { pipelineProjectId: null, pipeline: SKIPPED, mergeRequest: SKIPPED };
   const pipelineProjectId = projectId ?? session.projectId;
@@ -155,7 +156,12 @@ async function gatherPipeline(
       mergeRequest: SKIPPED,
     };
   }
-  const pipeline = await lookup(() => port.getPipeline(pipelineProjectId, session.pipelineId));
+  // A pipeline fetched by the sub's project path together with the project itself stands for X's pipeline only
+  // when the path did resolve to X (the identity checks still compare pipeline.projectId with X).
+  const pipeline =
+    prefetched !== null && projectId !== null
+      ? prefetched
+      : await lookup(() => port.getPipeline(pipelineProjectId, session.pipelineId));
   let mergeRequest: Fact<GitLabMergeRequest> = SKIPPED;
   if (pipeline.status === 'found' && projectId !== null && pipeline.value.projectId === projectId) {
     const iid = mergeRequestIid(pipeline.value.ref);
@@ -199,6 +205,7 @@ async function gatherFacts(
   let projectId: number | null;
   let project: Fact<GitLabProject> = SKIPPED;
   let projectLookupBy: GitLabFacts['projectLookupBy'] = null;
+  let prefetchedPipeline: Fact<GitLabPipeline> | null = null;
   if (subject.projectId !== null) {
     projectId = subject.projectId;
     if (subject.projectPath !== null) {
@@ -208,14 +215,20 @@ async function gatherFacts(
     }
   } else {
     const path = subject.projectPath ?? '';
-    project = await lookup(() => port.getProject(path));
+    // GitLab accepts the URL-encoded path wherever a project id goes, so the session name's pipeline is fetched in
+    // the same round trip as the project: one sequential GitLab round trip less per assumption.
+    // See: https://docs.gitlab.com/api/rest/#namespaced-paths
+    [project, prefetchedPipeline] = await Promise.all([
+      lookup(() => port.getProject(path)),
+      session !== null ? lookup(() => port.getPipeline(path, session.pipelineId)) : Promise.resolve(null),
+    ]);
     projectLookupBy = 'path';
     projectId = project.status === 'found' ? project.value.id : null;
   }
 
   // 2. The pipeline and, when the sub signs the ref type, the one protection list it needs: in parallel.
   const [pipelineFacts, earlyProtection] = await Promise.all([
-    gatherPipeline(port, session, projectId),
+    gatherPipeline(port, session, projectId, prefetchedPipeline),
     subject.refType !== null ? gatherProtection(port, role, subject, projectId, subject.refType) : null,
   ]);
 

@@ -14,6 +14,7 @@ import {
   ISSUER,
   PIPELINE_ID,
   PROJECT_ID,
+  PROJECT_PATH,
 } from '../support/assumptions';
 import { FakeGitLab, FakeGitLabDirectory, type FakeGitLabData } from '../support/fake-gitlab';
 
@@ -426,9 +427,38 @@ describe('correlate', () => {
       ]);
       expect(h.gitlab.callsTo('listProtectedTags')).toEqual([]);
       expect(h.gitlab.callsTo('getMergeRequest')).toEqual([]);
+      // By the sub's path, in the same round trip as the project lookup.
       expect(h.gitlab.callsTo('getPipeline')).toEqual([
-        { method: 'getPipeline', args: [PROJECT_ID, PIPELINE_ID] },
+        { method: 'getPipeline', args: [PROJECT_PATH, PIPELINE_ID] },
       ]);
+    });
+
+    it('fetches the project and the pipeline concurrently, then the protection list', async () => {
+      const h = harness();
+      const order: string[] = [];
+      const { getProject, getPipeline } = h.gitlab;
+      h.gitlab.getProject = async (ref) => {
+        order.push('project:start');
+        const r = await getProject.call(h.gitlab, ref);
+        order.push('project:end');
+        return r;
+      };
+      h.gitlab.getPipeline = async (ref, id) => {
+        order.push('pipeline:start');
+        const r = await getPipeline.call(h.gitlab, ref, id);
+        order.push('pipeline:end');
+        return r;
+      };
+      await h.evaluate(buildAssumption());
+      expect(order.slice(0, 2).sort()).toEqual(['pipeline:start', 'project:start']);
+    });
+
+    it('does not trust a pipeline fetched by path when the path did not resolve to a project', async () => {
+      const h = harness();
+      h.gitlab.unavailable('getProject');
+      const v = await h.evaluate(buildAssumption());
+      expect(v.pipeline).toBeNull();
+      expect(v.verdict).toBe('unverified');
     });
 
     it('skips the pipeline lookup when the session name names no pipeline', async () => {
@@ -442,6 +472,7 @@ describe('correlate', () => {
       h.gitlab.unavailable('getProject');
       await h.evaluate(buildAssumption({ roleSessionName: `GitLabRunner-${PROJECT_ID}-${PIPELINE_ID}` }));
       expect(h.gitlab.callsTo('getPipeline')).toEqual([
+        { method: 'getPipeline', args: [PROJECT_PATH, PIPELINE_ID] },
         { method: 'getPipeline', args: [PROJECT_ID, PIPELINE_ID] },
       ]);
     });
