@@ -145,10 +145,8 @@ export async function benchSkipThroughput(): Promise<void> {
         value: `${fmt(rate(n, naive.ms))} records/s; file source is ${fmt(jsonlRate / rate(n, naive.ms), 1)}x (JSONL), ${fmt(logRate / rate(n, naive.ms), 1)}x (log file)`,
       },
       {
-        label: `web-identity, non-production: parse+normalize+triage`,
+        label: `web-identity records of roles that are not production: parse+normalize+triage (no target: they must be parsed)`,
         value: `${fmt(judgeRate)} records/s (${fmt(judged.ms)} ms)`,
-        target: '>= 100,000/s',
-        meets: judgeRate >= 100_000,
       },
       {
         label: 'baseline: JSON.parse alone of the same records',
