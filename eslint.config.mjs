@@ -8,7 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': true, 'ts-nocheck': true, 'ts-expect-error': 'allow-with-description' }],
+      '@typescript-eslint/ban-ts-comment': [
+        'error',
+        { 'ts-ignore': true, 'ts-nocheck': true, 'ts-expect-error': 'allow-with-description' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
@@ -30,8 +33,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@gitbeaker/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'pino'], message: 'lib/core is pure: no SDKs.' },
-            { group: ['**/adapters/**', '**/sources/**', '**/functions/**', '**/infra/**'], message: 'Arrows point down: lib/core imports nothing above it.' },
+            {
+              group: ['@aws-sdk/*', '@gitbeaker/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'pino'],
+              message: 'lib/core is pure: no SDKs.',
+            },
+            {
+              group: ['**/adapters/**', '**/sources/**', '**/functions/**', '**/infra/**'],
+              message: 'Arrows point down: lib/core imports nothing above it.',
+            },
           ],
         },
       ],

@@ -7,7 +7,10 @@ module.exports = {
     // Transpile only (tsconfig has isolatedModules): `npm run typecheck` is the type check. CommonJS for jest.
     '^.+\\.ts$': [
       'ts-jest',
-      { tsconfig: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' }, diagnostics: false },
+      {
+        tsconfig: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' },
+        diagnostics: false,
+      },
     ],
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],

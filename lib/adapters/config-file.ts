@@ -9,7 +9,11 @@ export function loadConfigFile(path: string): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`${path}: cannot read config file: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, '', { cause });
+    throw new ConfigError(
+      `${path}: cannot read config file: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+      '',
+      { cause },
+    );
   }
   return parseConfigText(text, path);
 }

@@ -23,7 +23,8 @@ export interface DecisionLog {
 /** S3 key of a verdict in the decision log. Pure, shared by writer, reader and Athena DDL. */
 export function decisionLogKey(prefix: string, eventId: string, eventTime: string): string {
   const day = eventTime.slice(0, 10);
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(day)) throw new RangeError(`eventTime is not ISO 8601: ${eventTime}`);
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(day))
+    throw new RangeError(`eventTime is not ISO 8601: ${eventTime}`);
   // eventIDs are UUIDs; anything else is encoded so that a crafted id cannot escape the prefix.
   return `${prefix}dt=${day}/${encodeURIComponent(eventId)}.json`;
 }
