@@ -15,8 +15,9 @@ const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench', 'bundle');
 
 // The same options as infra/constructs/house-function.ts gives NodejsFunction (minify, source map without sources,
-// node22, CommonJS, module-first main fields, SDK bundled, config embedded with define).
-function options(naive: boolean, outfile: string): BuildOptions {
+// node22, CommonJS, module-first main fields, SDK bundled, config embedded with define). Also used by
+// test/functions/correlator-bundle.test.ts, which keeps the bundle's budget and start-up properties from regressing.
+export function correlatorBuildOptions(naive: boolean, outfile: string): BuildOptions {
   const config = loadConfigFile(join(ROOT, 'examples', 'oidc-watch.config.yaml'));
   return {
     entryPoints: [join(ROOT, 'functions', 'correlator', 'handler.ts')],
@@ -33,7 +34,8 @@ function options(naive: boolean, outfile: string): BuildOptions {
   };
 }
 
-const INIT_ENV = {
+/** What the stack sets and the handler reads at init (no real credentials: init makes no AWS call). */
+export const INIT_ENV = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret',
@@ -69,8 +71,8 @@ export async function benchBundle(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const ours = join(OUT, 'correlator.js');
   const naive = join(OUT, 'correlator-naive.js');
-  await build(options(false, ours));
-  await build(options(true, naive));
+  await build(correlatorBuildOptions(false, ours));
+  await build(correlatorBuildOptions(true, naive));
   const size = (f: string) => statSync(f).size;
   const oursSize = size(ours);
   const naiveSize = size(naive);

@@ -2,6 +2,8 @@
  * Lambda entry point of the correlator. Module scope runs once per container: environment, embedded config, AWS
  * clients. Everything else is in createHandler (correlator.ts).
  */
+// Must stay the first import: it switches zod to interpreted parsing before any schema is built (see the module).
+import '../shared/zod-jitless';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

@@ -131,12 +131,32 @@ describe('createLogger', () => {
     expect(lines.join('\n')).not.toContain(token);
     expect(lines.join('\n')).toContain('[REDACTED]');
   });
+
+  it.each([
+    ['a top-level token', { token: 'SECRET' }],
+    ['a token one level down', { issuer: { token: 'SECRET' } }],
+    ['a header one level down', { headers: { authorization: 'SECRET' } }],
+    ['a header two levels down', { request: { headers: { Authorization: 'SECRET' } } }],
+    ['a dashed header one level down', { headers: { 'private-token': 'SECRET' } }],
+    ['a dashed header two levels down', { request: { headers: { 'x-amz-security-token': 'SECRET' } } }],
+    ['a secret value two levels down', { error: { response: { SecretString: 'SECRET' } } }],
+  ])('censors %s', (_what, fields) => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    logger.info(fields, 'event');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('SECRET');
+    expect(lines[0]).toContain('[REDACTED]');
+  });
 });
 
 describe('handler module', () => {
   const saved = { ...process.env };
+  // The handler turns zod's JIT off for its process (functions/shared/zod-jitless.ts); the flag lives on globalThis.
+  const savedJitless = z.config().jitless;
   afterEach(() => {
     process.env = { ...saved };
+    z.config({ jitless: savedJitless });
   });
 
   it('wires the real handler at module scope from the environment and the embedded config', () => {

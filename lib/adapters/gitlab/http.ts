@@ -16,7 +16,8 @@ import {
   type ResourceOptions,
   type ResponseBodyTypes,
 } from '@gitbeaker/requester-utils';
-import { z } from 'zod';
+// `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
+import * as z from 'zod';
 import { GitLabUnavailableError, OidcWatchError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { Semaphore, sleep, WaitAbortedError } from '../concurrency';

@@ -1,0 +1,78 @@
+/**
+ * The correlator's Lambda bundle, built with the stack's esbuild options (bench/bundle.ts mirrors
+ * infra/constructs/house-function.ts): the properties that keep its cold start short, checked on the real artefact
+ * so that an innocent-looking import cannot quietly undo them. Timings are the benchmark's job (`npm run bench`);
+ * these checks are deterministic.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { correlatorBuildOptions, INIT_ENV } from '../../bench/bundle';
+
+/** The issue's budget for the deployed bundle. */
+const BUDGET_BYTES = 1.5 * 1024 * 1024;
+
+let dir: string;
+let bundle: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'correlator-bundle-'));
+  bundle = join(dir, 'correlator.js');
+  const result = await build({ ...correlatorBuildOptions(false, bundle), metafile: true });
+  metafile = result.metafile;
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Source files that contributed code to the bundle. */
+function bundledInputs(): string[] {
+  return Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
+}
+
+describe('correlator bundle', () => {
+  it('stays under the 1.5 MB budget', () => {
+    expect(statSync(bundle).size).toBeLessThan(BUDGET_BYTES);
+  });
+
+  it('carries only the English zod locale', () => {
+    // `import { z } from 'zod'` hands esbuild the whole namespace, `z.locales` included (~260 KiB of messages in
+    // 40-odd languages); `import * as z from 'zod'` lets it keep only what is used.
+    const zodInputs = bundledInputs().filter((path) => path.includes('node_modules/zod/'));
+    expect(zodInputs.length).toBeGreaterThan(0);
+    const locales = zodInputs.filter((path) => /\/locales\//.test(path));
+    expect(locales.map((path) => path.replace(/.*\/locales\//, ''))).toEqual(['en.js']);
+  });
+
+  it('initialises from the environment without compiling code at run time', () => {
+    // Counts every use of the Function constructor while the bundle is required in a fresh process. zod's JIT is the
+    // one user at init; zero means functions/shared/zod-jitless.ts ran before the first schema was built.
+    const probe = join(dir, 'count-function.js');
+    writeFileSync(
+      probe,
+      [
+        'let count = 0;',
+        'globalThis.Function = new Proxy(Function, {',
+        '  construct(target, args, newTarget) { count += 1; return Reflect.construct(target, args, newTarget); },',
+        '  apply(target, self, args) { count += 1; return Reflect.apply(target, self, args); },',
+        '});',
+        `const mod = require(${JSON.stringify(bundle)});`,
+        'process.stdout.write(JSON.stringify({ handler: typeof mod.handler, functionsConstructed: count }));',
+      ].join('\n'),
+    );
+    const run = spawnSync(process.execPath, [probe], {
+      env: { PATH: process.env.PATH ?? '', ...INIT_ENV },
+      encoding: 'utf8',
+    });
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+    expect(JSON.parse(run.stdout)).toEqual({ handler: 'function', functionsConstructed: 0 });
+  });
+});
