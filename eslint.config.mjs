@@ -3,7 +3,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'build/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: ['node_modules/', '.bench/', 'cdk.out/', 'dist/', 'build/', 'coverage/', '**/*.js', '**/*.mjs'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,6 +26,16 @@ export default tseslint.config(
         { object: 'test', property: 'skip', message: 'Skipped tests are not allowed.' },
       ],
       'no-restricted-globals': ['error', 'xit', 'xdescribe', 'xtest', 'fit', 'fdescribe'],
+      // `import { z } from 'zod'` makes esbuild keep every zod locale (~350 KiB) in the Lambda bundle.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[importKind!='type'][source.value='zod'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+          message:
+            "Use `import * as z from 'zod'`: the named `z` export drags every zod locale into bundles.",
+        },
+      ],
     },
   },
   {

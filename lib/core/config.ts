@@ -20,7 +20,9 @@ const GitLabTokenSource = z
     z.object({ secretArn: z.string().startsWith('arn:') }).strict(),
     z.object({ secretName: z.string().min(1) }).strict(),
   ])
-  .describe('Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.');
+  .describe(
+    'Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.',
+  );
 
 export const TrustedIssuerSchema = z
   .object({
@@ -49,11 +51,19 @@ export const SessionNamePatternSchema = z
     try {
       re = new RegExp(p.regex);
     } catch (e) {
-      ctx.addIssue({ code: 'custom', path: ['regex'], message: `not a valid regular expression: ${String(e)}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regex'],
+        message: `not a valid regular expression: ${String(e)}`,
+      });
       return;
     }
     if (!re.source.includes('(?<pipeline_id>')) {
-      ctx.addIssue({ code: 'custom', path: ['regex'], message: 'must contain a named group (?<pipeline_id>...)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regex'],
+        message: 'must contain a named group (?<pipeline_id>...)',
+      });
     }
   });
 
@@ -87,7 +97,10 @@ export const PIPELINE_SOURCES = [
 
 export const ProductionRoleSchema = z
   .object({
-    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
     /** Role ARN globs (`*` matches within an ARN, any account): arn:aws:iam::*:role/prod-deploy */
     roleArns: z.array(z.string().startsWith('arn:')).min(1),
     /** Issuers allowed for this role; default: all trusted issuers. */
@@ -101,7 +114,10 @@ export const ProductionRoleSchema = z
     allowedProjectPaths: z.array(z.string().min(1)).default([]),
     /** `protected` (GitLab's protected branches/tags), or explicit names and globs (`main`, `release/*`). */
     allowedRefs: z.array(z.string().min(1)).min(1).default(['protected']),
-    allowedRefTypes: z.array(z.enum(['branch', 'tag'])).min(1).default(['branch', 'tag']),
+    allowedRefTypes: z
+      .array(z.enum(['branch', 'tag']))
+      .min(1)
+      .default(['branch', 'tag']),
     /** Hardened default: `push` only. Unknown sources are never allowed unless listed. */
     allowedPipelineSources: z.array(z.string().min(1)).min(1).default(['push']),
     /** Allowed `aud` values; required, pin a project-specific audience. */
@@ -149,11 +165,17 @@ export const DeploymentSchema = z
         /** Prefix before AWSLogs/, without slashes at either end; empty for none. */
         cloudTrailPrefix: z.string().default(''),
         /** Set for an organization trail (AWSLogs/<org-id>/<account>/CloudTrail/...). */
-        organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5').optional(),
+        organizationId: z
+          .string()
+          .regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5')
+          .optional(),
         accounts: z.array(z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID')).min(1),
         regions: z.array(awsRegion).min(1),
         /** Earliest date for partition projection, yyyy/MM/dd. */
-        projectionStartDate: z.string().regex(/^[0-9]{4}\/[0-9]{2}\/[0-9]{2}$/, 'yyyy/MM/dd').default('2024/01/01'),
+        projectionStartDate: z
+          .string()
+          .regex(/^[0-9]{4}\/[0-9]{2}\/[0-9]{2}$/, 'yyyy/MM/dd')
+          .default('2024/01/01'),
         bytesScannedCutoffPerQuery: z.number().int().min(10_000_000).default(10_000_000_000),
       })
       .strict()
@@ -190,7 +212,12 @@ export const ConfigSchema = z
     });
     const names = new Set<string>();
     c.productionRoles.forEach((r, i) => {
-      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['productionRoles', i, 'name'], message: `duplicate role name ${r.name}` });
+      if (names.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['productionRoles', i, 'name'],
+          message: `duplicate role name ${r.name}`,
+        });
       names.add(r.name);
     });
   });
@@ -204,7 +231,10 @@ export type Deployment = z.output<typeof DeploymentSchema>;
 export type TokenSource = NonNullable<TrustedIssuer['token']>;
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 /** Validates a parsed config value. Throws ConfigError naming the first bad key; `origin` names the file. */

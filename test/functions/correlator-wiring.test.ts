@@ -7,7 +7,7 @@ import { loadEmbeddedConfig } from '../../functions/shared/config';
 import { intEnv, jsonEnv, requireEnv } from '../../functions/shared/env';
 import { createLogger } from '../../functions/shared/logger';
 import { ConfigError, EnvironmentError } from '../../lib/core/errors';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ENV = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:gitlab-oidc-watch-alerts',

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AthenaTables, DEFAULT_WORKGROUP, flattenCfnReference } from '../../infra/constructs/athena-tables';
 import { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import { DecisionLogBucket } from '../../infra/constructs/decision-log-bucket';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GitLabTokenSecrets } from '../../infra/constructs/gitlab-token-secrets';
 import { ConfigError } from '../../lib/core/errors';
 import {

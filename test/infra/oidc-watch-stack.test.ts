@@ -4,7 +4,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { METRIC_NAMES, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/adapters/metrics';
 import { DECISION_LOG_PREFIX } from '../../infra/constructs/decision-log-bucket';
 import { METRICS_NAMESPACE as STACK_NAMESPACE, SERVICE_NAME } from '../../infra/constructs/house-function';
