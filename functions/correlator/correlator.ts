@@ -11,27 +11,17 @@
  * - publish or record failure: throws, so Lambda retries the event and then parks it in the failure queue.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
-import { createGitLabDirectory } from '../../lib/adapters/gitlab';
-import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
-import { createIdempotentPublisher } from '../../lib/adapters/idempotent-publisher';
-import { createServiceMetrics } from '../../lib/adapters/metrics';
-import { createS3DecisionLog } from '../../lib/adapters/s3-decision-log';
-import { createSecretReader } from '../../lib/adapters/secrets';
-import { createSnsAlertPublisher } from '../../lib/adapters/sns-alert-publisher';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core/cloudtrail';
-import type { Config, TokenSource, TrustedIssuer } from '../../lib/core/config';
+import type { Config } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
 import { InputError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { VerdictKind } from '../../lib/core/verdict';
+import { createService, type ServiceClients } from '../shared/service';
 import type { CorrelatorSettings } from './settings';
 
 export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL_DETAIL_TYPE, unknown>;
@@ -54,12 +44,7 @@ export interface HandlerLogger extends Logger {
 export interface CorrelatorDeps {
   readonly config: Config;
   readonly settings: CorrelatorSettings;
-  readonly clients: {
-    readonly sns: SNSClient;
-    readonly s3: S3Client;
-    readonly dynamodb: DynamoDBClient;
-    readonly secrets: SecretsManagerClient;
-  };
+  readonly clients: ServiceClients;
   readonly logger: HandlerLogger;
   readonly metrics: Metrics;
   /** The function's environment, for `{env: NAME}` token sources. */
@@ -85,56 +70,13 @@ const EventBridgeEnvelope = z
   })
   .loose();
 
-function tokenSourceFor(
-  issuer: TrustedIssuer,
-  secrets: Readonly<Record<string, string>>,
-): TokenSource | undefined {
-  // The stack's secret (GITLAB_TOKEN_SECRETS) wins; without one, the config's own source applies.
-  const secretId = secrets[issuer.issuer];
-  if (secretId === undefined) return issuer.token;
-  return secretId.startsWith('arn:') ? { secretArn: secretId } : { secretName: secretId };
-}
-
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
-  const { config, settings, clients, logger } = deps;
-  const readSecret = createSecretReader(clients.secrets);
-  const sns = createSnsAlertPublisher(clients.sns, settings.alertTopicArn);
-  const alerts = createIdempotentPublisher(sns, {
-    client: clients.dynamodb,
-    tableName: settings.idempotencyTable,
-    logger,
-  });
-  const decisions = createS3DecisionLog(clients.s3, {
-    bucket: settings.decisionLogBucket,
-    prefix: settings.decisionLogPrefix,
-  });
-  const metrics = createServiceMetrics(deps.metrics);
-  // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout.
-  const issuers: TrustedIssuer[] = config.trustedIssuers.map((i) => ({
-    ...i,
-    lookupTimeoutMs: Math.min(i.lookupTimeoutMs, settings.gitLabLookupBudgetMs),
-  }));
-
-  /** Tokens per issuer; the secret reader caches each secret for five minutes, so rotation is picked up. */
-  async function resolveTokens(): Promise<Map<string, string | undefined>> {
-    const tokens = new Map<string, string | undefined>();
-    for (const [index, issuer] of config.trustedIssuers.entries()) {
-      const source = tokenSourceFor(issuer, settings.gitLabTokenSecrets);
-      tokens.set(
-        issuer.issuer,
-        await resolveGitLabToken(source, {
-          env: deps.env,
-          readSecret,
-          key: `trustedIssuers[${index}].token`,
-        }),
-      );
-    }
-    return tokens;
-  }
+  const { config, logger } = deps;
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
@@ -174,7 +116,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
 
       // A fresh directory per event: its memo lives for one evaluation, so no stale protections or outages
       // are carried over to the next event by a warm container.
-      const gitlab = createGitLabDirectory(issuers, await resolveTokens(), { logger: log, cache: true });
+      const gitlab = await gitlabDirectory(log);
       const evaluator = createEvaluator({ config, gitlab, now: deps.now });
       const started = performance.now();
       const verdict = await evaluator.evaluate(assumption);

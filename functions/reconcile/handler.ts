@@ -4,6 +4,8 @@
  * GITLAB_TOKEN_SECRETS, GITLAB_LOOKUP_BUDGET_MS), the embedded config, AWS clients. Everything else is in
  * createReconcileHandler (reconcile.ts).
  */
+// Must stay the first import: it switches zod to interpreted parsing before any schema is built (see the module).
+import '../shared/zod-jitless';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';

@@ -11,19 +11,8 @@
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createGitLabDirectory } from '../../lib/adapters/gitlab';
-import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
-import { createIdempotentPublisher } from '../../lib/adapters/idempotent-publisher';
-import { createServiceMetrics } from '../../lib/adapters/metrics';
-import { createS3DecisionLog } from '../../lib/adapters/s3-decision-log';
-import { createSecretReader } from '../../lib/adapters/secrets';
-import { createSnsAlertPublisher } from '../../lib/adapters/sns-alert-publisher';
-import type { Config, Deployment, TokenSource, TrustedIssuer } from '../../lib/core/config';
+import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { OidcWatchError } from '../../lib/core/errors';
@@ -31,6 +20,7 @@ import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
 import { lookupEventsSource, type Sleep } from '../../lib/sources/lookup-events';
 import type { CorrelatorSettings } from '../correlator/settings';
+import { createService, type ServiceClients } from '../shared/service';
 
 /**
  * Events younger than this are left to the live path: CloudTrail delivers to EventBridge within minutes, and
@@ -56,11 +46,7 @@ export class ReconcileIncompleteError extends OidcWatchError {}
 export interface ReconcileDeps {
   readonly config: Config;
   readonly settings: CorrelatorSettings;
-  readonly clients: {
-    readonly sns: SNSClient;
-    readonly s3: S3Client;
-    readonly dynamodb: DynamoDBClient;
-    readonly secrets: SecretsManagerClient;
+  readonly clients: ServiceClients & {
     readonly cloudTrailFor: (region: string) => Pick<CloudTrailClient, 'send'>;
   };
   readonly logger: Logger & { child(bindings: Record<string, unknown>): Logger };
@@ -73,54 +59,19 @@ export interface ReconcileDeps {
   readonly concurrency?: number;
 }
 
-function tokenSourceFor(
-  issuer: TrustedIssuer,
-  secrets: Readonly<Record<string, string>>,
-): TokenSource | undefined {
-  // Same rule as the correlator: the stack's secret wins; without one, the config's own source applies.
-  const secretId = secrets[issuer.issuer];
-  if (secretId === undefined) return issuer.token;
-  return secretId.startsWith('arn:') ? { secretArn: secretId } : { secretName: secretId };
-}
-
 export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
-  const { config, settings, clients, logger } = deps;
+  const { config, clients, logger } = deps;
   const reconcileSettings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({}))
     .reconcile;
-  const readSecret = createSecretReader(clients.secrets);
-  const alerts = createIdempotentPublisher(createSnsAlertPublisher(clients.sns, settings.alertTopicArn), {
-    client: clients.dynamodb,
-    tableName: settings.idempotencyTable,
-    logger,
-  });
-  const decisions = createS3DecisionLog(clients.s3, {
-    bucket: settings.decisionLogBucket,
-    prefix: settings.decisionLogPrefix,
-  });
-  const metrics = createServiceMetrics(deps.metrics);
-  const issuers: TrustedIssuer[] = config.trustedIssuers.map((i) => ({
-    ...i,
-    lookupTimeoutMs: Math.min(i.lookupTimeoutMs, settings.gitLabLookupBudgetMs),
-  }));
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
   const now = deps.now ?? (() => new Date());
 
   return async (_event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
     try {
-      const tokens = new Map<string, string | undefined>();
-      for (const [index, issuer] of config.trustedIssuers.entries()) {
-        tokens.set(
-          issuer.issuer,
-          await resolveGitLabToken(tokenSourceFor(issuer, settings.gitLabTokenSecrets), {
-            env: deps.env,
-            readSecret,
-            key: `trustedIssuers[${index}].token`,
-          }),
-        );
-      }
       // One directory for the run: its cache is shared by every event of this reconciliation.
-      const gitlab = createGitLabDirectory(issuers, tokens, { logger: log, cache: true });
+      const gitlab = await gitlabDirectory(log);
       const evaluator = createEvaluator({ config, gitlab, now: deps.now });
 
       const end = new Date(now().getTime() - SETTLE_MINUTES * 60_000);
