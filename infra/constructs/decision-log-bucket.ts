@@ -87,11 +87,11 @@ export class DecisionLogBucket extends Construct {
     });
   }
 
-  /** Write (and read back) verdicts under the decision-log prefix only; nothing else in the bucket. */
+  /** Write verdicts under the decision-log prefix only; nothing else in the bucket, and no reading back. */
   public grantWriteVerdicts(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['s3:PutObject', 's3:GetObject'],
+        actions: ['s3:PutObject'],
         resources: [this.bucket.arnForObjects(`${DECISION_LOG_PREFIX}*`)],
       }),
     );
