@@ -1,15 +1,12 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import type { Config, Deployment } from '../../lib/core/config';
-import { gitLabLookupBudgetMs, type LogRetentionDays } from '../config';
+import type { LogRetentionDays } from '../config';
 import { DeadLetterQueue } from './dead-letter-queue';
-import type { DecisionLogBucket } from './decision-log-bucket';
-import type { EncryptedTopic } from './encrypted-topic';
-import type { GitLabTokenSecrets } from './gitlab-token-secrets';
 import { HouseFunction } from './house-function';
-import type { IdempotencyTable } from './idempotency-table';
+import { grantServiceAccess, serviceEnvironment, type ServiceResources } from './service-resources';
 
 /** The Lambda entry point (functions/correlator/handler.ts, exporting `handler`). */
 export const CORRELATOR_ENTRY = path.join(__dirname, '..', '..', 'functions', 'correlator', 'handler.ts');
@@ -18,14 +15,10 @@ export const CORRELATOR_ENTRY = path.join(__dirname, '..', '..', 'functions', 'c
 export const ASYNC_RETRY_ATTEMPTS = 2;
 export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
-export interface CorrelatorFunctionProps {
+export interface CorrelatorFunctionProps extends ServiceResources {
   readonly config: Config;
   readonly deployment: Deployment;
   readonly logRetentionDays: LogRetentionDays;
-  readonly alertTopic: EncryptedTopic;
-  readonly decisionLog: DecisionLogBucket;
-  readonly idempotencyTable: IdempotencyTable;
-  readonly gitLabTokens: GitLabTokenSecrets;
 }
 
 /**
@@ -41,7 +34,6 @@ export class CorrelatorFunction extends Construct {
 
   public constructor(scope: Construct, id: string, props: CorrelatorFunctionProps) {
     super(scope, id);
-    const { alertTopic, decisionLog, idempotencyTable, gitLabTokens } = props;
 
     this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
       purpose:
@@ -54,14 +46,7 @@ export class CorrelatorFunction extends Construct {
       config: props.config,
       timeout: Duration.seconds(props.deployment.functionTimeoutSeconds),
       logRetentionDays: props.logRetentionDays,
-      environment: {
-        ALERT_TOPIC_ARN: alertTopic.topic.topicArn,
-        DECISION_LOG_BUCKET: decisionLog.bucket.bucketName,
-        DECISION_LOG_PREFIX: decisionLog.prefix,
-        IDEMPOTENCY_TABLE: idempotencyTable.tableName,
-        GITLAB_TOKEN_SECRETS: Stack.of(this).toJsonString(gitLabTokens.secretIdsByIssuer()),
-        GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(props.deployment)),
-      },
+      environment: serviceEnvironment(this, props, props.deployment),
     });
 
     // Destinations receive the error and the request payload; the legacy function DLQ would get the event only.
@@ -78,9 +63,6 @@ export class CorrelatorFunction extends Construct {
         'over a function dead-letter queue because it keeps the error with the event.',
     });
 
-    alertTopic.grantPublish(this.function);
-    decisionLog.grantWriteVerdicts(this.function);
-    idempotencyTable.grantIdempotencyRecords(this.function);
-    gitLabTokens.grantRead(this.function);
+    grantServiceAccess(this.function, props);
   }
 }

@@ -9,13 +9,10 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Config, Deployment } from '../../lib/core/config';
-import { gitLabLookupBudgetMs, type LogRetentionDays } from '../config';
+import type { LogRetentionDays } from '../config';
 import { DeadLetterQueue } from './dead-letter-queue';
-import type { DecisionLogBucket } from './decision-log-bucket';
-import type { EncryptedTopic } from './encrypted-topic';
-import type { GitLabTokenSecrets } from './gitlab-token-secrets';
 import { HouseFunction } from './house-function';
-import type { IdempotencyTable } from './idempotency-table';
+import { grantServiceAccess, serviceEnvironment, type ServiceResources } from './service-resources';
 
 /** The Lambda entry point (functions/reconcile/handler.ts, exporting `handler`). */
 export const RECONCILE_ENTRY = path.join(__dirname, '..', '..', 'functions', 'reconcile', 'handler.ts');
@@ -26,14 +23,10 @@ export const RECONCILE_ENTRY = path.join(__dirname, '..', '..', 'functions', 're
  */
 export const RECONCILE_TIMEOUT = Duration.minutes(10);
 
-export interface ReconcileFunctionProps {
+export interface ReconcileFunctionProps extends ServiceResources {
   readonly config: Config;
   readonly deployment: Deployment;
   readonly logRetentionDays: LogRetentionDays;
-  readonly alertTopic: EncryptedTopic;
-  readonly decisionLog: DecisionLogBucket;
-  readonly idempotencyTable: IdempotencyTable;
-  readonly gitLabTokens: GitLabTokenSecrets;
   /** When given, an alarm on the function's errors notifies this topic (the operations topic). */
   readonly alarmTopic?: ITopic;
 }
@@ -53,7 +46,7 @@ export class ReconcileFunction extends Construct {
 
   public constructor(scope: Construct, id: string, props: ReconcileFunctionProps) {
     super(scope, id);
-    const { alertTopic, decisionLog, idempotencyTable, gitLabTokens, deployment } = props;
+    const { deployment } = props;
 
     this.failureQueue = new DeadLetterQueue(this, 'FailureQueue', {
       purpose:
@@ -68,14 +61,7 @@ export class ReconcileFunction extends Construct {
       config: props.config,
       timeout: RECONCILE_TIMEOUT,
       logRetentionDays: props.logRetentionDays,
-      environment: {
-        ALERT_TOPIC_ARN: alertTopic.topic.topicArn,
-        DECISION_LOG_BUCKET: decisionLog.bucket.bucketName,
-        DECISION_LOG_PREFIX: decisionLog.prefix,
-        IDEMPOTENCY_TABLE: idempotencyTable.tableName,
-        GITLAB_TOKEN_SECRETS: Stack.of(this).toJsonString(gitLabTokens.secretIdsByIssuer()),
-        GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
-      },
+      environment: serviceEnvironment(this, props, deployment),
     });
     this.function.configureAsyncInvoke({
       retryAttempts: 2,
@@ -117,11 +103,8 @@ export class ReconcileFunction extends Construct {
         'event history of this account.',
     });
 
-    decisionLog.grantReadVerdicts(this.function);
-    decisionLog.grantWriteVerdicts(this.function);
-    alertTopic.grantPublish(this.function);
-    idempotencyTable.grantIdempotencyRecords(this.function);
-    gitLabTokens.grantRead(this.function);
+    props.decisionLog.grantReadVerdicts(this.function);
+    grantServiceAccess(this.function, props);
 
     if (props.alarmTopic) {
       this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
