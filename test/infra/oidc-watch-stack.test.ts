@@ -346,7 +346,9 @@ describe('OidcWatchStack', () => {
     it('only writes the decision log, only under its prefix: no reading back, no deleting', () => {
       const s3 = correlatorStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
       expect(s3).toHaveLength(1);
-      expect(actionsOf(s3[0] ?? { Effect: 'Allow', Action: [], Resource: [] }).sort()).toEqual(['s3:PutObject']);
+      expect(actionsOf(s3[0] ?? { Effect: 'Allow', Action: [], Resource: [] }).sort()).toEqual([
+        's3:PutObject',
+      ]);
       expect(s3[0]?.Resource).toEqual({
         'Fn::Join': [
           '',
