@@ -10,7 +10,9 @@ import type { RoleAssumption } from '../../lib/core/assumption';
 import type { Logger } from '../../lib/core/logger';
 import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createGitLabDirectory } from '../../lib/adapters/gitlab';
+import { createSecretReader } from '../../lib/adapters/secrets';
 import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
 import type { RunCounts } from './output';
 
@@ -24,7 +26,17 @@ export interface EngineOptions {
   readonly logger?: Logger;
   /** false only for the benchmark's naive baseline. */
   readonly cache?: boolean;
+  /** Reads `{secretArn}` / `{secretName}` token sources; default: Secrets Manager with the usual AWS credentials. */
   readonly readSecret?: (id: string) => Promise<string>;
+}
+
+/** A Secrets Manager reader created on first use only: most CLI runs take their token from the environment. */
+function lazySecretsManagerReader(): (id: string) => Promise<string> {
+  let reader: ((id: string) => Promise<string>) | undefined;
+  return (id) => {
+    reader ??= createSecretReader(new SecretsManagerClient({}));
+    return reader(id);
+  };
 }
 
 export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
@@ -34,7 +46,7 @@ export async function buildEngine(config: Config, options: EngineOptions): Promi
       issuer.issuer,
       await resolveGitLabToken(issuer.token, {
         env: options.env,
-        ...(options.readSecret ? { readSecret: options.readSecret } : {}),
+        readSecret: options.readSecret ?? lazySecretsManagerReader(),
       }),
     );
   }

@@ -8,6 +8,8 @@ import { DEMO_GITLAB, DEMO_SCENARIOS, demoConfig } from '../../examples/demo/sce
 import { main } from '../../functions/cli/main';
 import type { CliIo } from '../../functions/cli/io';
 import type { Verdict } from '../../lib/core/verdict';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { makeWebIdentityRecord } from '../support/fixtures';
 import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
 
@@ -249,6 +251,30 @@ describe('oidc-watch evaluate (end to end, real HTTP to the GitLab stand-in)', (
     expect(r.stdout).toContain('VERDICT');
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).toContain('SESSION_NAME_UNPARSED');
+  });
+
+  it('reads a {secretArn} token source from Secrets Manager, as the deployed service would', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    try {
+      const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gitlab-token-AbCdEf';
+      secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: gitlab.token });
+      const cfg = join(dir, 'secret.json');
+      const config = demoConfig(gitlab.apiUrl) as { trustedIssuers: Record<string, unknown>[] };
+      config.trustedIssuers = config.trustedIssuers.map((i) => ({ ...i, token: { secretArn: arn } }));
+      writeFileSync(cfg, JSON.stringify(config));
+      const record = makeWebIdentityRecord({
+        eventId: 'secret-1',
+        eventTime: '2026-11-20T09:00:05Z',
+        roleSessionName: 'pipeline-900001',
+        subject: 'project_path:acme/platform/deploy:ref_type:branch:ref:main',
+      });
+      const r = await runCli(['evaluate', '-c', cfg, '-f', 'json', '-'], {}, JSON.stringify(record));
+      expect(r.verdicts[0]?.verdict).toBe('ok');
+      expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: arn });
+      expect(r.stdout + r.stderr).not.toContain(gitlab.token);
+    } finally {
+      secrets.restore();
+    }
   });
 
   it('never writes the GitLab token to stdout or stderr', async () => {
