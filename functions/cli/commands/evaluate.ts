@@ -39,7 +39,7 @@ Examples:
   oidc-watch evaluate -c policy.yaml --format json event.json | jq 'select(.verdict=="alert")'
 `;
 
-function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
+export function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
   if (value === undefined) return tty ? 'table' : 'json';
   if (value === 'json' || value === 'table' || value === 'csv') return value;
   throw new UsageError(`--format must be json, table or csv, not '${value}'`);

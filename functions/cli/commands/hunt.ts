@@ -21,7 +21,6 @@ import {
   roleGlobs,
 } from '../../../lib/core/athena-sql';
 import type { OidcWatchError } from '../../../lib/core/errors';
-import { arnGlobMatches } from '../../../lib/core/glob';
 import type { Logger } from '../../../lib/core/logger';
 import type { AlertPublisher } from '../../../lib/core/ports';
 import { reconcile } from '../../../lib/core/reconcile';
@@ -32,8 +31,10 @@ import { LOOKUP_EVENTS_RETENTION_DAYS, lookupEventsSource } from '../../../lib/s
 import { loadCliConfig } from '../config';
 import { buildEngine, judgeSource } from '../engine';
 import { type CliIo, EXIT, UsageError } from '../io';
-import { emptyCounts, type OutputFormat, renderSummary, VerdictWriter } from '../output';
-import { describeError, parsePositiveInt, resolveInputs } from './evaluate';
+import { emptyCounts, renderSummary, VerdictWriter } from '../output';
+import { filterSource, type HuntFilters } from '../../../lib/core/source-filter';
+import { ProgressLine } from '../progress';
+import { describeError, parseFormat, parsePositiveInt, resolveInputs } from './evaluate';
 
 export const HUNT_HELP = `Usage: oidc-watch hunt --source athena|lookup-events|files [options] [PATH...]
 
@@ -108,53 +109,11 @@ function parseSource(value: string | undefined): SourceKind {
   throw new UsageError(`--source must be athena, lookup-events or files, not '${value}'`);
 }
 
-function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
-  if (value === undefined) return tty ? 'table' : 'json';
-  if (value === 'json' || value === 'table' || value === 'csv') return value;
-  throw new UsageError(`--format must be json, table or csv, not '${value}'`);
-}
-
 function checkName(flag: string, value: string | undefined, fallback: string): string {
   const name = value ?? fallback;
   if (!/^[a-z_][a-z0-9_]{0,254}$/.test(name))
     throw new UsageError(`${flag} must be lower-case letters, digits and _, not '${name}'`);
   return name;
-}
-
-export interface HuntFilters {
-  readonly since?: Date;
-  readonly until?: Date;
-  readonly accounts: readonly string[];
-  readonly regions: readonly string[];
-  readonly roles: readonly string[];
-}
-
-/** Filters for sources that cannot filter themselves (files; LookupEvents beyond its time range). */
-export function filterSource(source: RecordSource, f: HuntFilters): RecordSource {
-  const globs = f.roles.flatMap(roleGlobs);
-  const since = f.since?.getTime();
-  const until = f.until?.getTime();
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const item of source) {
-        if (item.kind !== 'assumption') {
-          yield item;
-          continue;
-        }
-        const a = item.assumption;
-        const t = Date.parse(a.eventTime);
-        const keep =
-          (since === undefined || t >= since) &&
-          (until === undefined || t < until) &&
-          (f.accounts.length === 0 || f.accounts.includes(a.accountId)) &&
-          (f.regions.length === 0 || f.regions.includes(a.region)) &&
-          (globs.length === 0 || globs.some((g) => arnGlobMatches(g, a.roleArn)));
-        yield keep
-          ? item
-          : { kind: 'skipped', eventName: '(outside the hunt filters)', source: item.source, count: 1 };
-      }
-    },
-  };
 }
 
 function tap(source: RecordSource, observe: (item: SourceItem) => void): RecordSource {
@@ -166,80 +125,6 @@ function tap(source: RecordSource, observe: (item: SourceItem) => void): RecordS
       }
     },
   };
-}
-
-/** The progress line: on a terminal only, redrawn at most a few times a second, cleared at the end. */
-export class ProgressLine {
-  private scanned = 0;
-  private verdicts = 0;
-  private alerts = 0;
-  private oldestEventMs: number | null = null;
-  private lastDraw = 0;
-  private drawn = false;
-  private readonly started: number;
-
-  public constructor(
-    private readonly out: NodeJS.WritableStream,
-    private readonly enabled: boolean,
-    private readonly gitlabRequests: () => number,
-    /** LookupEvents reads newest first: the oldest event seen tells how much of the window is done. */
-    private readonly window: { since: Date; until: Date } | null,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.started = now();
-  }
-
-  public item(item: SourceItem): void {
-    this.scanned += item.kind === 'skipped' ? item.count : 1;
-    if (item.kind === 'assumption' && this.window) {
-      const t = Date.parse(item.assumption.eventTime);
-      if (!Number.isNaN(t))
-        this.oldestEventMs = this.oldestEventMs === null ? t : Math.min(this.oldestEventMs, t);
-    }
-    this.draw();
-  }
-
-  public verdict(kind: string): void {
-    this.verdicts += 1;
-    if (kind === 'alert' || kind === 'unverified') this.alerts += 1;
-    this.draw();
-  }
-
-  public text(): string {
-    const seconds = Math.max((this.now() - this.started) / 1000, 0.001);
-    const rate = Math.round(this.scanned / seconds);
-    let eta = '';
-    if (this.window && this.oldestEventMs !== null) {
-      const span = this.window.until.getTime() - this.window.since.getTime();
-      const done = Math.min(1, Math.max(0, (this.window.until.getTime() - this.oldestEventMs) / span));
-      if (done > 0.02 && done < 1) eta = `, ETA ${formatDuration((seconds * (1 - done)) / done)}`;
-    }
-    return (
-      `hunt: ${this.scanned.toLocaleString('en-US')} records scanned, ${this.verdicts.toLocaleString('en-US')} verdicts ` +
-      `(${this.alerts} alert/unverified), ${this.gitlabRequests()} GitLab requests, ${rate.toLocaleString('en-US')} rec/s${eta}`
-    );
-  }
-
-  public done(): void {
-    if (this.enabled && this.drawn) this.out.write('\r\x1b[K');
-  }
-
-  private draw(): void {
-    if (!this.enabled) return;
-    const t = this.now();
-    if (t - this.lastDraw < 200) return;
-    this.lastDraw = t;
-    this.drawn = true;
-    this.out.write(`\r\x1b[K${this.text()}`);
-  }
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
 function stderrLogger(io: CliIo): Logger {
