@@ -4,11 +4,7 @@ import type { Config } from '../../lib/core/config';
 import { loadConfigFile } from '../../lib/adapters/config-file';
 import { UsageError } from './io';
 
-export const DEFAULT_CONFIG_FILES = [
-  'oidc-watch.config.yaml',
-  'oidc-watch.config.yml',
-  'oidc-watch.config.json',
-];
+const DEFAULT_CONFIG_FILES = ['oidc-watch.config.yaml', 'oidc-watch.config.yml', 'oidc-watch.config.json'];
 
 /**
  * --config FILE, else $OIDC_WATCH_CONFIG_FILE, else ./oidc-watch.config.{yaml,yml,json}. No built-in policy:

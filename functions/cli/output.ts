@@ -44,7 +44,7 @@ export function verdictJson(v: Verdict): string {
  * Makes an attacker-controlled string safe to print on a terminal (no ANSI escapes, no bidi tricks: ESC is a
  * control character) and bounds its length.
  */
-export function terminalSafe(value: string | null | undefined, max = 60): string {
+function terminalSafe(value: string | null | undefined, max = 60): string {
   if (value === null || value === undefined || value === '') return '-';
   return truncate(cleanText(value), max, '…');
 }
@@ -143,7 +143,7 @@ const CSV_HEADER = [
 ];
 
 /** RFC 4180 field; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
-export function csvField(value: string | number | null): string {
+function csvField(value: string | number | null): string {
   if (value === null) return '';
   let s = cleanText(String(value));
   if (/^[=+\-@]/.test(s)) s = `'${s}`;

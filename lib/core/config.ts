@@ -157,7 +157,8 @@ export const DeploymentSchema = z
         regions: z.array(awsRegion).min(1).default(['us-east-1']),
       })
       .strict()
-      .default({ enabled: false, schedule: 'cron(17 3 * * ? *)', lookbackHours: 48, regions: ['us-east-1'] }),
+      // prefault: an omitted section is parsed as {}, so the field defaults above apply (stated once).
+      .prefault({}),
     /** Athena over CloudTrail history: omitted means no Glue tables. */
     athena: z
       .object({

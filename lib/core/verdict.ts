@@ -1,5 +1,3 @@
-import type { RoleAssumption } from './assumption';
-
 export type VerdictKind = 'alert' | 'unverified' | 'ok' | 'ignored';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -84,8 +82,3 @@ export interface Verdict {
   readonly projectId: number | null;
   readonly evaluatedAt: string;
 }
-
-export type AssumptionSummary = Pick<
-  RoleAssumption,
-  'eventId' | 'eventTime' | 'accountId' | 'region' | 'roleArn' | 'roleSessionName' | 'subject' | 'issuer'
->;
