@@ -13,7 +13,7 @@ import { readFiles } from '../lib/sources/files';
 import { buildEngine, judgeSource } from '../functions/cli/engine';
 import { emptyCounts } from '../functions/cli/output';
 import { makeWebIdentityRecord } from '../test/support/fixtures';
-import type { StandinData } from '../test/support/gitlab-standin';
+import type { StandinData } from '../tools/gitlab-standin';
 import { startRemoteStandin } from './remote-standin';
 import { fmt, fromArray, printSection, timed } from './common';
 

@@ -28,7 +28,7 @@ import { decisionLogKey } from '../../lib/core/ports';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import { makeWebIdentityRecord, type WebIdentityRecordFixture } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO_EVENTS = join(ROOT, 'examples', 'demo', 'events');
