@@ -13,7 +13,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { quoteExecutionParameter } from '../core/athena-sql';
+import { quoteExecutionParameter } from '../athena';
 import { OidcWatchError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';

@@ -5,7 +5,7 @@
  * See: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  */
 import type { AthenaExecution, AthenaQueryInput, AthenaRow, AthenaRunOptions } from '../adapters/athena';
-import { type HuntColumn, huntQuery } from '../core/athena-sql';
+import { type HuntColumn, huntQuery } from '../athena';
 import { normalizeRecord } from '../core/cloudtrail';
 import { InputError } from '../core/errors';
 import type { RecordSource, SourceItem } from '../core/source';

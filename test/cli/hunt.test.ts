@@ -22,7 +22,7 @@ import { ProgressLine } from '../../functions/cli/progress';
 import { filterSource } from '../../lib/core/source-filter';
 import type { CliIo } from '../../functions/cli/io';
 import { main } from '../../functions/cli/main';
-import { HUNT_COLUMNS } from '../../lib/core/athena-sql';
+import { HUNT_COLUMNS } from '../../lib/athena';
 import { normalizeRecord } from '../../lib/core/cloudtrail';
 import { decisionLogKey } from '../../lib/core/ports';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
