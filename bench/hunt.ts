@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { StandinData } from '../tools/gitlab-standin';
-import { makeWebIdentityRecord } from '../test/support/fixtures';
+import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 import { fmt, printSection } from './common';
 import { startRemoteStandin } from './remote-standin';
 

@@ -35,3 +35,4 @@ export {
   type HuntQueryOptions,
   type ParameterizedQuery,
 } from './hunt-query';
+export type { AthenaExecution, AthenaQueryInput, AthenaQueryPort, AthenaRow, AthenaRunOptions } from './port';
