@@ -12,6 +12,7 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
@@ -20,8 +21,6 @@ import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
 import type { Sleep } from '../../lib/resilience';
 import { lookupEventsSource } from '../../lib/sources/lookup-events';
-import type { CorrelatorSettings } from '../correlator/settings';
-import { createService, type ServiceClients } from '../shared/service';
 
 /**
  * Events younger than this are left to the live path: CloudTrail delivers to EventBridge within minutes, and
@@ -46,7 +45,7 @@ export class ReconcileIncompleteError extends OidcWatchError {}
 
 export interface ReconcileDeps {
   readonly config: Config;
-  readonly settings: CorrelatorSettings;
+  readonly settings: ServiceSettings;
   readonly clients: ServiceClients & {
     readonly cloudTrailFor: (region: string) => Pick<CloudTrailClient, 'send'>;
   };
