@@ -14,7 +14,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { AlertPublisher } from '../core/ports';
 import type { Verdict } from '../core/verdict';
@@ -102,7 +102,7 @@ export function createIdempotentPublisher(
         if (cause instanceof PublishError) throw cause;
         // IdempotencyAlreadyInProgressError (a concurrent duplicate), IdempotencyPersistenceLayerError (DynamoDB):
         // either way nothing is known to be sent, so the event must come back.
-        const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+        const detail = describeError(cause);
         throw new PublishError(`alert for ${key} not published: ${detail}`, { cause });
       }
       if (!attempt.published) {

@@ -5,7 +5,7 @@
  * See: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html
  */
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import { decisionLogKey, type DecisionLog } from '../core/ports';
 
 export interface S3DecisionLogOptions {
@@ -40,7 +40,7 @@ export function createS3DecisionLog(client: S3Client, options: S3DecisionLogOpti
           }),
         );
       } catch (cause) {
-        const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+        const detail = describeError(cause);
         throw new PublishError(`decision log write s3://${bucket}/${key} failed: ${detail}`, { cause });
       }
     },

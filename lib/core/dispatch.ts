@@ -7,7 +7,7 @@
  * PublishError so that the event is delivered again. Publishing twice is prevented by the AlertPublisher
  * (idempotent per eventId and verdict kind), not here.
  */
-import { OidcWatchError, PublishError } from './errors';
+import { OidcWatchError, PublishError, describeError } from './errors';
 import type { Logger } from './logger';
 import type { AlertPublisher, DecisionLog } from './ports';
 import type { Verdict } from './verdict';
@@ -25,8 +25,7 @@ export function needsAlert(verdict: Verdict): boolean {
 
 function asPublishError(what: string, verdict: Verdict, cause: unknown): PublishError {
   if (cause instanceof PublishError) return cause;
-  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  return new PublishError(`${what} failed for event ${verdict.eventId}: ${detail}`, { cause });
+  return new PublishError(`${what} failed for event ${verdict.eventId}: ${describeError(cause)}`, { cause });
 }
 
 export async function dispatchVerdict(verdict: Verdict, deps: DispatchDeps): Promise<void> {
@@ -57,7 +56,7 @@ export async function dispatchVerdict(verdict: Verdict, deps: DispatchDeps): Pro
 }
 
 function describe(error: OidcWatchError): { name: string; message: string; cause?: string } {
-  const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined;
+  const cause = error.cause instanceof Error ? describeError(error.cause) : undefined;
   return cause === undefined
     ? { name: error.name, message: error.message }
     : { name: error.name, message: error.message, cause };
