@@ -392,67 +392,79 @@ async function* decompressed(input: NodeJS.ReadableStream): AsyncGenerator<Buffe
 
 /**
  * Decides the shape of an input from its first line: if the first line holds a complete JSON value and more
- * content follows, it is JSON Lines and is read line by line; otherwise it is one document, read whole.
+ * content follows, it is JSON Lines; otherwise it is one document. Buffers the bytes until it knows.
  */
+class ShapeDetector {
+  private readonly parts: Buffer[] = [];
+  private length = 0;
+  private document = false;
+  private contentAt = -1; // first non-blank byte
+  private newlineAt = -1; // end of the first non-blank line
+
+  /** Adds a chunk; returns everything buffered once the input is known to be JSON Lines, else null. */
+  public push(chunk: Buffer): Buffer | null {
+    const base = this.length;
+    this.parts.push(chunk);
+    this.length += chunk.length;
+    if (this.length > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError();
+    if (this.document) return null;
+    if (this.contentAt < 0) {
+      const k = skipWhitespace(chunk, 0, chunk.length);
+      if (k >= chunk.length) return null;
+      this.contentAt = base + k;
+    }
+    if (this.newlineAt < 0) {
+      const nl = chunk.indexOf(NEWLINE, Math.max(0, this.contentAt - base));
+      if (nl < 0) return null;
+      this.newlineAt = base + nl;
+    }
+    if (skipWhitespace(chunk, Math.max(0, this.newlineAt + 1 - base), chunk.length) >= chunk.length)
+      return null;
+    // A second line exists: is the first one a complete value on its own?
+    const head = this.whole();
+    this.parts.length = 0;
+    this.parts.push(head);
+    if (!this.firstLineComplete(head)) {
+      this.document = true;
+      return null;
+    }
+    this.parts.length = 0;
+    return head;
+  }
+
+  /** The whole input read so far (a document). */
+  public whole(): Buffer {
+    return this.parts.length === 1 && this.parts[0] ? this.parts[0] : Buffer.concat(this.parts);
+  }
+
+  private firstLineComplete(head: Buffer): boolean {
+    const at = this.contentAt;
+    if (head[at] !== LBRACE && head[at] !== LBRACKET) return false;
+    try {
+      return skipWhitespace(head, skipValue(head, at, this.newlineAt), this.newlineAt) === this.newlineAt;
+    } catch (e) {
+      if (!(e instanceof JsonScanError)) throw e;
+      return false;
+    }
+  }
+}
+
+/** The items of one input: line by line for JSON Lines, else the whole document at once. */
 async function* streamItems(
   bytes: AsyncIterable<Buffer> | Iterable<Buffer>,
   source: string,
   skips: SkipCounter,
 ): AsyncGenerator<Item> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  let mode: 'detecting' | 'document' = 'detecting';
-  let contentAt = -1; // first non-blank byte
-  let newlineAt = -1; // end of the first non-blank line
+  const shape = new ShapeDetector();
   let jsonLines: LineSplitter | null = null;
-
   for await (const chunk of bytes) {
-    if (jsonLines) {
-      const out: Item[] = [];
-      jsonLines.push(chunk, out);
-      yield* out;
-      if (skips.pending >= SKIP_FLUSH_EVERY) yield* skips.flush(source);
-      continue;
-    }
-    const base = length;
-    parts.push(chunk);
-    length += chunk.length;
-    if (length > MAX_DOCUMENT_BYTES) throw new DocumentTooLargeError();
-    if (mode === 'document') continue;
-    if (contentAt < 0) {
-      const k = skipWhitespace(chunk, 0, chunk.length);
-      if (k >= chunk.length) continue;
-      contentAt = base + k;
-    }
-    if (newlineAt < 0) {
-      const nl = chunk.indexOf(NEWLINE, Math.max(0, contentAt - base));
-      if (nl < 0) continue;
-      newlineAt = base + nl;
-    }
-    if (skipWhitespace(chunk, Math.max(0, newlineAt + 1 - base), chunk.length) >= chunk.length) continue;
-
-    // A second line exists: is the first one a complete value on its own?
-    const head = parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts);
-    parts.length = 0;
-    parts.push(head);
-    let firstLineComplete = false;
-    if (head[contentAt] === LBRACE || head[contentAt] === LBRACKET) {
-      try {
-        firstLineComplete =
-          skipWhitespace(head, skipValue(head, contentAt, newlineAt), newlineAt) === newlineAt;
-      } catch (e) {
-        if (!(e instanceof JsonScanError)) throw e;
-      }
-    }
-    if (firstLineComplete) {
-      parts.length = 0;
-      jsonLines = new LineSplitter(source, skips);
-      const out: Item[] = [];
-      jsonLines.push(head, out);
-      yield* out;
-    } else {
-      mode = 'document';
-    }
+    const ready = jsonLines ? chunk : shape.push(chunk);
+    if (ready === null) continue;
+    jsonLines ??= new LineSplitter(source, skips);
+    const out: Item[] = [];
+    jsonLines.push(ready, out);
+    yield* out;
+    if (skips.pending >= SKIP_FLUSH_EVERY) yield* skips.flush(source);
   }
   if (jsonLines) {
     const out: Item[] = [];
@@ -460,7 +472,7 @@ async function* streamItems(
     yield* out;
     return;
   }
-  yield* documentItems(parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts), source, skips);
+  yield* documentItems(shape.whole(), source, skips);
 }
 
 /** Every item of one input, then its skipped counts. Read failures end the input with an error item. */
