@@ -13,7 +13,7 @@ import { reconcile } from '../../../lib/core/reconcile';
 import type { RecordSource, SourceItem } from '../../../lib/core/source';
 import { LOOKUP_EVENTS_RETENTION_DAYS } from '../../../lib/sources/lookup-events';
 import { describeCliError, secondsSince } from '../args';
-import { judgeSource } from '../engine';
+import { judgeSource } from '../judge';
 import { type CliIo, EXIT, UsageError } from '../io';
 import { emptyCounts, renderSummary, VerdictWriter } from '../output';
 import { ProgressLine } from '../progress';
