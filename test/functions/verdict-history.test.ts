@@ -24,7 +24,7 @@ import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import { installS3BucketFake, type S3BucketFake } from '../adapters/s3-bucket-fake';
 import { makeEventBridgeEvent, makeWebIdentityRecord } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:gitlab-oidc-watch-alerts';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gitlab-oidc-watch/gitlab.com-AbCdEf';
