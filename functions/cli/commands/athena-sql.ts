@@ -4,6 +4,7 @@ import {
   DECISION_TABLE,
   DEFAULT_DATABASE,
   cloudTrailTableDefinition,
+  createDecisionLatestViewStatement,
   createTableStatement,
   decisionTableDefinition,
   namedQueries,
@@ -58,6 +59,7 @@ export async function runAthenaSql(argv: readonly string[], io: CliIo): Promise<
       startDate: athena.projectionStartDate.replace(/\//g, '-'),
     });
     out.push(createTableStatement(database, def));
+    out.push(createDecisionLatestViewStatement(database, DECISION_TABLE));
   }
   for (const q of namedQueries({
     database,
