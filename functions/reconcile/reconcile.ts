@@ -12,15 +12,15 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { OidcWatchError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
-import { lookupEventsSource, type Sleep } from '../../lib/sources/lookup-events';
-import type { CorrelatorSettings } from '../correlator/settings';
-import { createService, type ServiceClients } from '../shared/service';
+import type { Sleep } from '../../lib/resilience';
+import { lookupEventsSource } from '../../lib/sources/lookup-events';
 
 /**
  * Events younger than this are left to the live path: CloudTrail delivers to EventBridge within minutes, and
@@ -45,7 +45,7 @@ export class ReconcileIncompleteError extends OidcWatchError {}
 
 export interface ReconcileDeps {
   readonly config: Config;
-  readonly settings: CorrelatorSettings;
+  readonly settings: ServiceSettings;
   readonly clients: ServiceClients & {
     readonly cloudTrailFor: (region: string) => Pick<CloudTrailClient, 'send'>;
   };

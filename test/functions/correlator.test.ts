@@ -17,7 +17,7 @@ import {
   type CloudTrailApiCallEvent,
   type CorrelatorHandler,
 } from '../../functions/correlator/correlator';
-import type { CorrelatorSettings } from '../../functions/correlator/settings';
+import type { ServiceSettings } from '../../lib/composition';
 import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import {
@@ -107,7 +107,7 @@ beforeEach(() => {
 
 afterEach(() => table.mock.restore());
 
-function settings(overrides: Partial<CorrelatorSettings> = {}): CorrelatorSettings {
+function settings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
   return {
     alertTopicArn: TOPIC,
     decisionLogBucket: BUCKET,
