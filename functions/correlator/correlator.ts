@@ -19,7 +19,7 @@ import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core
 import type { Config } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
-import { InputError } from '../../lib/core/errors';
+import { InputError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { PublicationOutcome } from '../../lib/core/ports';
 import type { VerdictKind } from '../../lib/core/verdict';
@@ -75,10 +75,6 @@ const EventBridgeEnvelope = z
     detail: z.record(z.string(), z.unknown()),
   })
   .loose();
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;

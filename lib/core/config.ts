@@ -6,6 +6,7 @@
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './aws-names';
 
 const issuerUrl = z
   .string()
@@ -146,7 +147,7 @@ export const ProductionRoleSchema = z
   })
   .strict();
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, 'an AWS region such as us-east-1');
+const awsRegion = z.string().regex(REGION_PATTERN, 'an AWS region such as us-east-1');
 
 /** Deployment settings: read by `cdk synth` only; the CLI ignores them. */
 export const DeploymentSchema = z
@@ -210,7 +211,7 @@ export const DeploymentSchema = z
           .string()
           .regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5')
           .optional(),
-        accounts: z.array(z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID')).min(1),
+        accounts: z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'a 12-digit account ID')).min(1),
         regions: z.array(awsRegion).min(1),
         /** Earliest date for partition projection, yyyy/MM/dd. */
         projectionStartDate: z

@@ -13,7 +13,7 @@ import type { OidcWatchError } from '../../../lib/core/errors';
 import { reconcile } from '../../../lib/core/reconcile';
 import type { RecordSource, SourceItem } from '../../../lib/core/source';
 import { LOOKUP_EVENTS_RETENTION_DAYS } from '../../../lib/sources/lookup-events';
-import { describeError, secondsSince } from '../args';
+import { describeCliError, secondsSince } from '../args';
 import { judgeSource } from '../engine';
 import { type CliIo, EXIT, UsageError } from '../io';
 import { emptyCounts, renderSummary, VerdictWriter } from '../output';
@@ -108,7 +108,7 @@ function openOutput(plan: HuntPlan, run: HuntRun, io: CliIo): Output {
     },
     printError: (e) => {
       progress.done();
-      io.stderr.write(`error: ${describeError(e)}\n`);
+      io.stderr.write(`error: ${describeCliError(e)}\n`);
     },
   };
 }
