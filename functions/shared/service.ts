@@ -9,6 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createGitLabDirectory } from '../../lib/adapters/gitlab';
+import { GitLabCaches } from '../../lib/adapters/gitlab/per-token';
 import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
 import { createIdempotentPublisher, type IdempotentPublisher } from '../../lib/adapters/idempotent-publisher';
 import { createServiceMetrics, type ServiceMetrics } from '../../lib/adapters/metrics';
@@ -44,7 +45,8 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   /**
    * A GitLab directory with tokens read now (the secret reader caches each secret for five minutes, so a rotated
-   * token is picked up) and a per-directory lookup cache: callers choose its life (one event, one run).
+   * token is picked up). Its lookup cache is the service's, one per instance and token for the life of the container:
+   * mutable facts are at most `cacheTtlSeconds` old, finished pipelines are kept until evicted.
    */
   gitlab(logger: Logger): Promise<GitLabDirectory & { stats(): GitLabStats }>;
 }
@@ -76,6 +78,8 @@ export function createService(deps: ServiceDeps): Service {
     ...i,
     lookupTimeoutMs: Math.min(i.lookupTimeoutMs, settings.gitLabLookupBudgetMs),
   }));
+  // Per container: a warm container's burst of events shares GitLab's answers (issue 12).
+  const caches = new GitLabCaches();
 
   return {
     alerts,
@@ -93,7 +97,7 @@ export function createService(deps: ServiceDeps): Service {
           }),
         );
       }
-      return createGitLabDirectory(issuers, tokens, { logger: log, cache: true });
+      return createGitLabDirectory(issuers, tokens, { logger: log, caches });
     },
   };
 }
