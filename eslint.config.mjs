@@ -12,7 +12,7 @@ const zodNamedImport = {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Layer fences. Arrows run one way (README, "Architecture"):
-//   functions/ (entry points) -> lib/composition -> lib/adapters, lib/sources -> lib/athena -> lib/core
+//   functions/ (entry points) -> lib/composition -> lib/adapters, lib/sources -> lib/resilience, lib/athena -> lib/core
 //   infra/ -> lib/core, lib/athena (pure) only;  tools/ (dev tools) are imported by tests, demo and bench only;
 //   nothing outside test/ imports test/.
 // A fence names the folders (as path segments of the import) a layer must not reach. Relative imports that leave a
@@ -91,6 +91,19 @@ const fences = [
       { group: NODE_BUILTINS, message: 'lib/athena is pure: no node: built-ins.' },
     ],
     extra: { 'no-console': 'error' },
+  }),
+  fence({
+    name: 'lib/resilience',
+    files: ['lib/resilience/**/*.ts'],
+    regexes: [
+      ...ABOVE_LIB,
+      segment('adapters'),
+      segment('sources'),
+      segment('athena'),
+      segment('composition'),
+    ],
+    why: 'lib/resilience (retry, limiters) serves adapters and sources: it imports lib/core only.',
+    packages: [{ group: SDKS, message: 'lib/resilience knows no SDK: callers classify their own errors.' }],
   }),
   fence({
     name: 'lib/adapters',

@@ -18,7 +18,8 @@ import { createEvaluator } from '../../lib/core/correlate';
 import { OidcWatchError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
-import { lookupEventsSource, type Sleep } from '../../lib/sources/lookup-events';
+import type { Sleep } from '../../lib/resilience';
+import { lookupEventsSource } from '../../lib/sources/lookup-events';
 import type { CorrelatorSettings } from '../correlator/settings';
 import { createService, type ServiceClients } from '../shared/service';
 
