@@ -97,7 +97,13 @@ export function createService(deps: ServiceDeps): Service {
           }),
         );
       }
-      return createGitLabDirectory(issuers, tokens, { logger: log, caches });
+      // The request budget is the process's (per token); a wait for it longer than the function's GitLab budget
+      // throws GitLabBudgetExhaustedError, so Lambda retries the event rather than judging it unverified.
+      return createGitLabDirectory(issuers, tokens, {
+        logger: log,
+        caches,
+        budgetMaxWaitMs: settings.gitLabLookupBudgetMs,
+      });
     },
   };
 }

@@ -26,13 +26,14 @@ import type {
 } from '../core/gitlab-port';
 import type { TrustedIssuer } from '../core/config';
 import { silentLogger, type Logger } from '../core/logger';
+import { GitLabHttpClient, GitLabResponseShapeError, GitLabStatusError, now } from './gitlab/http';
 import {
-  GitLabHttpClient,
-  GitLabResponseShapeError,
-  GitLabStatusError,
-  now,
-  type RequestContext,
-} from './gitlab/http';
+  GitLabBudgetExhaustedError,
+  processBudgets,
+  type GitLabBudgets,
+  type GitLabRequestBudget,
+} from './gitlab/budget';
+import { LookupDeadline } from './gitlab/deadline';
 import {
   describeIssues,
   MergeRequestJsonSchema,
@@ -69,6 +70,10 @@ export interface GitLabAdapterOptions {
    * cache of this adapter's own with the default TTL; false = no cache at all (the benchmarks' naive baseline).
    */
   cache?: boolean | GitLabLookupCache;
+  /** The process's request budget for this instance and token (see gitlab/budget.ts); none = unthrottled. */
+  budget?: GitLabRequestBudget;
+  /** Longest wait for the budget per request; default Infinity (the CLI). The Lambda passes its GitLab budget. */
+  budgetMaxWaitMs?: number;
   /** Default 200. */
   baseBackoffMs?: number;
   /**
@@ -162,6 +167,7 @@ export class GitLabAdapter implements GitLabPort {
       maxRetries,
       baseBackoffMs: o.baseBackoffMs ?? 200,
       logger: this.logger,
+      ...(o.budget ? { budget: o.budget, budgetMaxWaitMs: o.budgetMaxWaitMs ?? Infinity } : {}),
     });
   }
 
@@ -288,12 +294,7 @@ export class GitLabAdapter implements GitLabPort {
     schema: S,
     map: (json: z.output<S>) => T,
   ): Promise<Lookup<T>> {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new Error(`lookup deadline of ${this.lookupTimeoutMs} ms`)),
-      this.lookupTimeoutMs,
-    );
-    const ctx: RequestContext = { deadlineAt: now() + this.lookupTimeoutMs, signal: deadline.signal };
+    const ctx = new LookupDeadline(this.lookupTimeoutMs, now);
     try {
       const body = await call(this.http.requesterFn(ctx));
       const parsed = schema.safeParse(body);
@@ -307,12 +308,14 @@ export class GitLabAdapter implements GitLabPort {
       if (error instanceof GitLabStatusError) return this.fromStatus(what, error);
       if (error instanceof GitLabUnavailableError) return this.unavailable(what, error.message);
       if (error instanceof GitLabResponseShapeError) return this.unavailable(what, error.message);
+      // Our own budget could not serve it in time: not GitLab's answer, so no verdict (the event is retried).
+      if (error instanceof GitLabBudgetExhaustedError) throw error;
       // Anything else is a bug in this adapter: surface it, do not disguise it as "GitLab could not answer".
       throw new OidcWatchError(this.http.scrub(`unexpected error during GitLab lookup of ${what}`), {
         cause: error,
       });
     } finally {
-      clearTimeout(timer);
+      ctx.dispose();
     }
   }
 
@@ -370,6 +373,19 @@ function cacheFor(
     : new GitLabLookupCache(settings);
 }
 
+function budgetFor(
+  issuer: TrustedIssuer,
+  token: string | undefined,
+  options: { budgets?: GitLabBudgets | false; budgetMaxWaitMs?: number },
+): { budget?: GitLabRequestBudget; budgetMaxWaitMs?: number } {
+  if (options.budgets === false) return {};
+  const budgets = options.budgets ?? processBudgets;
+  return {
+    budget: budgets.forToken(issuer.apiUrl, token, issuer.requestsPerMinute),
+    budgetMaxWaitMs: options.budgetMaxWaitMs ?? Infinity,
+  };
+}
+
 /**
  * One adapter per trusted issuer. `tokens` maps issuer URL -> resolved token (see gitlab-token.ts); an issuer that
  * configures a token source but has no entry in `tokens` is a wiring error, not an anonymous issuer.
@@ -383,6 +399,10 @@ export function createGitLabDirectory(
     cache?: boolean;
     /** Caches that outlive this directory (one per container or run): wins over `cache: true`. */
     caches?: GitLabCaches;
+    /** Request budgets per token; default the process's own (shared by every directory); false = unthrottled. */
+    budgets?: GitLabBudgets | false;
+    /** Longest wait for the budget per request; default Infinity. */
+    budgetMaxWaitMs?: number;
   } = {},
 ): GitLabDirectory & { stats(): GitLabStats } {
   const normalizedTokens = new Map<string, string | undefined>();
@@ -406,6 +426,7 @@ export function createGitLabDirectory(
         maxRetries: issuer.maxRetries,
         cache: cacheFor(issuer, normalizedTokens.get(key), options),
         logger: options.logger,
+        ...budgetFor(issuer, normalizedTokens.get(key), options),
       }),
     );
   });
