@@ -23,6 +23,7 @@ import { reconcile } from '../../../lib/core/reconcile';
 import type { RecordSource, SourceItem } from '../../../lib/core/source';
 import { athenaSource } from '../../../lib/sources/athena';
 import { readFiles } from '../../../lib/sources/files';
+import { FILE_WORKERS_HELP, fileWorkers } from '../file-workers';
 import { LOOKUP_EVENTS_RETENTION_DAYS, lookupEventsSource } from '../../../lib/sources/lookup-events';
 import { loadCliConfig } from '../config';
 import { buildEngine, judgeSource } from '../engine';
@@ -64,6 +65,7 @@ Options:
                            with the live path. Optional
   -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
+      ${FILE_WORKERS_HELP}
   -h, --help               this help
 
 AWS credentials and the region of Athena and S3 come from the usual AWS SDK sources (AWS_PROFILE, AWS_REGION...).
@@ -157,6 +159,7 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       'idempotency-table': { type: 'string' },
       format: { type: 'string', short: 'f' },
       concurrency: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -262,7 +265,13 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   let athenaReport: string | null = null;
   switch (kind) {
     case 'files':
-      source = filterSource(readFiles(resolveInputs(positionals, io.cwd), { stdin: io.stdin }), filters);
+      source = filterSource(
+        readFiles(resolveInputs(positionals, io.cwd), {
+          stdin: io.stdin,
+          workers: fileWorkers(values.workers),
+        }),
+        filters,
+      );
       break;
     case 'lookup-events': {
       const clients = new Map<string, CloudTrailClient>();
