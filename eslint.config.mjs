@@ -129,11 +129,26 @@ const fences = [
     regexes: [libExcept('core', 'athena'), segment('functions'), NOT_TEST, NOT_TOOLS],
     why: 'infra imports the pure lib/core and lib/athena only (config validation at synth; Lambda code is bundled from entry paths, not imported).',
   }),
+  // Entry points never import infra, tools or test, nor each other: what two of them share lives in lib/composition
+  // (or functions/shared for Lambda-only plumbing such as the logger).
+  ...['correlator', 'reconcile', 'cli'].map((entry) =>
+    fence({
+      name: `functions/${entry}`,
+      files: [`functions/${entry}/**/*.ts`],
+      regexes: [
+        segment('infra'),
+        NOT_TEST,
+        NOT_TOOLS,
+        `^(\\.\\./)+(${['correlator', 'reconcile', 'cli'].filter((e) => e !== entry).join('|')})(/|$)`,
+      ],
+      why: `functions/${entry} imports lib/ and functions/shared only: never infra, tools, test or another entry point.`,
+    }),
+  ),
   fence({
-    name: 'functions',
-    files: ['functions/**/*.ts'],
-    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS],
-    why: 'Entry points never import infra, tools or test.',
+    name: 'functions/shared',
+    files: ['functions/shared/**/*.ts'],
+    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS, '^\\.\\./(correlator|reconcile|cli)(/|$)'],
+    why: 'functions/shared serves the entry points: it never imports one of them, infra, tools or test.',
   }),
   fence({
     name: 'tools, scripts, bench, examples',

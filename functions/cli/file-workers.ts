@@ -12,12 +12,16 @@ import { UsageError } from './io';
 export const FILE_WORKERS_HELP =
   '--workers N          threads reading files (default: one per core; 0 = read on the main thread)';
 
-export function fileWorkers(value: string | undefined): WorkerOptions | undefined {
-  let count = availableParallelism();
-  if (value !== undefined) {
-    if (!/^[0-9]{1,3}$/.test(value)) throw new UsageError(`--workers must be a whole number, not '${value}'`);
-    count = Number(value);
-  }
+/** The flag, checked (pure): undefined = the default. */
+export function parseWorkersFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,3}$/.test(value)) throw new UsageError(`--workers must be a whole number, not '${value}'`);
+  return Number(value);
+}
+
+/** The worker threads to read files with, or undefined to read them on this thread. */
+export function fileWorkers(count: number | undefined): WorkerOptions | undefined {
+  const threads = count ?? availableParallelism();
   const script = join(__dirname, 'files-worker.js');
-  return count > 0 && existsSync(script) ? { count, script } : undefined;
+  return threads > 0 && existsSync(script) ? { count: threads, script } : undefined;
 }

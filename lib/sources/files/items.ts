@@ -3,9 +3,9 @@
  * CloudTrail writes eventName as plain ASCII, never as `\u` escapes, so a byte search for the event name cannot miss
  * a web-identity record; a record that merely mentions the name elsewhere is parsed and judged like any other.
  */
-import { WEB_IDENTITY_EVENT_NAME, normalizeRecord } from '../../core/cloudtrail';
+import { WEB_IDENTITY_EVENT_NAME } from '../../core/cloudtrail';
 import { InputError } from '../../core/errors';
-import type { SourceItem } from '../../core/source';
+import { recordToItem, type SourceItem } from '../../core/source';
 
 export type Item = SourceItem;
 
@@ -121,17 +121,10 @@ export function recordItem(
   skips: SkipCounter,
   numbered: boolean,
 ): Item | null {
-  try {
-    const result = normalizeRecord(value, numbered ? { source, record } : { source });
-    if (result.kind === 'assumption') {
-      return { kind: 'assumption', assumption: result.assumption, source, record };
-    }
-    skips.add(result.eventName);
-    return null;
-  } catch (e) {
-    if (e instanceof InputError) return { kind: 'error', error: e };
-    throw e;
-  }
+  const item = recordToItem(value, source, record, { numbered });
+  if (item.kind !== 'skipped') return item;
+  skips.add(item.eventName);
+  return null;
 }
 
 /** A value parsed from a JSON Lines line or a single-object document. */
