@@ -18,11 +18,14 @@ import {
   decisionTableDefinition,
   DEFAULT_DATABASE,
   DEFAULT_WORKGROUP,
+  DECISION_LATEST_COLUMNS,
+  DECISION_LATEST_VIEW,
   type ExternalTableDefinition,
   glueType,
   type HiveField,
   namedQueries,
   type NamedQuerySpec,
+  prestoViewJson,
 } from '../../lib/athena';
 import type { Config } from '../../lib/core/config';
 
@@ -90,6 +93,28 @@ export function glueTableInput(def: ExternalTableDefinition): CfnTable.TableInpu
 }
 
 /**
+ * A Glue view in the form Athena writes for CREATE VIEW: the Presto view (SQL and Presto column types) base64-encoded
+ * in ViewOriginalText, the Hive column types in the storage descriptor.
+ * See: https://docs.aws.amazon.com/athena/latest/ug/views.html
+ */
+export function glueViewInput(database: string): CfnTable.TableInputProperty {
+  const encoded = Buffer.from(prestoViewJson(database, DECISION_TABLE), 'utf8').toString('base64');
+  return {
+    name: DECISION_LATEST_VIEW,
+    description: 'gitlab-oidc-watch: the standing verdict of each event (one row per CloudTrail eventID)',
+    tableType: 'VIRTUAL_VIEW',
+    parameters: { presto_view: 'true', comment: 'Presto View' },
+    viewOriginalText: `/* Presto View: ${encoded} */`,
+    viewExpandedText: '/* Presto View */',
+    partitionKeys: [],
+    storageDescriptor: {
+      columns: DECISION_LATEST_COLUMNS.map((c) => ({ name: c.name, type: c.hive, comment: c.comment })),
+      serdeInfo: {},
+    },
+  };
+}
+
+/**
  * Athena over the service's history: a Glue database with the CloudTrail table (partition projection on account,
  * region and day, single-account or organization trail layout) and the decision-log table (projection on the event
  * day), a workgroup that enforces its own settings (SSE-S3 encrypted results in a dedicated bucket, a bytes-scanned
@@ -107,65 +132,65 @@ export class AthenaTables extends Construct {
   public readonly database: CfnDatabase;
   public readonly cloudTrailTable: CfnTable;
   public readonly decisionTable: CfnTable;
+  /** One row per event: the standing verdict (lib/athena/views.ts). */
+  public readonly decisionLatestView: CfnTable;
   public readonly queries: readonly NamedQuerySpec[];
   /** Attach to the analysts' role: hunts and saved queries in this workgroup. */
   public readonly huntPolicy: ManagedPolicy;
 
   public constructor(scope: Construct, id: string, props: AthenaTablesProps) {
     super(scope, id);
+    const stack = Stack.of(this);
     this.databaseName = props.databaseName ?? DEFAULT_DATABASE;
     this.workGroupName = props.workGroupName ?? DEFAULT_WORKGROUP;
-    this.database = this.createDatabase();
-    this.cloudTrailTable = this.createTable(
-      'CloudTrailTable',
-      cloudTrailTableDefinition(props.athena, CLOUDTRAIL_TABLE),
-    );
-    this.decisionTable = this.createTable(
-      'DecisionTable',
-      decisionTableDefinition(
-        {
-          bucket: props.decisionLog.bucket.bucketName,
-          prefix: props.decisionLog.prefix,
-          startDate: props.athena.projectionStartDate.replace(/\//g, '-'),
-        },
-        DECISION_TABLE,
-      ),
-    );
-    this.resultsBucket = this.createResultsBucket(props.accessLogsBucket);
-    this.workGroup = this.createWorkGroup(props.athena.bytesScannedCutoffPerQuery);
-    this.queries = this.createNamedQueries(props.config);
-    this.huntPolicy = this.createHuntPolicy(props);
-  }
 
-  private createDatabase(): CfnDatabase {
-    return new CfnDatabase(this, 'Database', {
-      catalogId: Stack.of(this).account,
+    this.database = new CfnDatabase(this, 'Database', {
+      catalogId: stack.account,
       databaseInput: {
         name: this.databaseName,
         description:
           'gitlab-oidc-watch: CloudTrail history and the decision log, for hunts and reconciliation',
       },
     });
-  }
 
-  private createTable(id: string, definition: ExternalTableDefinition): CfnTable {
-    const table = new CfnTable(this, id, {
-      catalogId: Stack.of(this).account,
+    this.cloudTrailTable = new CfnTable(this, 'CloudTrailTable', {
+      catalogId: stack.account,
       databaseName: this.databaseName,
-      tableInput: glueTableInput(definition),
+      tableInput: glueTableInput(cloudTrailTableDefinition(props.athena, CLOUDTRAIL_TABLE)),
     });
-    table.addResourceDependency(this.database);
-    return table;
-  }
+    this.cloudTrailTable.addResourceDependency(this.database);
 
-  private createResultsBucket(accessLogsBucket: AthenaTablesProps['accessLogsBucket']): Bucket {
-    const bucket = new Bucket(this, 'Results', {
+    this.decisionTable = new CfnTable(this, 'DecisionTable', {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: glueTableInput(
+        decisionTableDefinition(
+          {
+            bucket: props.decisionLog.bucket.bucketName,
+            prefix: props.decisionLog.prefix,
+            startDate: props.athena.projectionStartDate.replace(/\//g, '-'),
+          },
+          DECISION_TABLE,
+        ),
+      ),
+    });
+    this.decisionTable.addResourceDependency(this.database);
+
+    // "Latest verdict per event" over the history table: a Glue view as Athena itself stores one.
+    this.decisionLatestView = new CfnTable(this, 'DecisionLatestView', {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: glueViewInput(this.databaseName),
+    });
+    this.decisionLatestView.addResourceDependency(this.decisionTable);
+
+    this.resultsBucket = new Bucket(this, 'Results', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: accessLogsBucket ? 'athena-results/' : undefined,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: props.accessLogsBucket ? 'athena-results/' : undefined,
       lifecycleRules: [
         {
           id: 'expire-query-results',
@@ -174,18 +199,15 @@ export class AthenaTables extends Construct {
         },
       ],
     });
-    if (!accessLogsBucket) {
-      Validations.of(bucket).acknowledge({
+    if (!props.accessLogsBucket) {
+      Validations.of(this.resultsBucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason:
           'Athena query results are short-lived working files; queries themselves are recorded by CloudTrail.',
       });
     }
-    return bucket;
-  }
 
-  private createWorkGroup(bytesScannedCutoffPerQuery: number): CfnWorkGroup {
-    return new CfnWorkGroup(this, 'WorkGroup', {
+    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: 'gitlab-oidc-watch hunts: enforced settings, encrypted results, bytes-scanned cutoff',
       state: 'ENABLED',
@@ -194,28 +216,26 @@ export class AthenaTables extends Construct {
       workGroupConfiguration: {
         // Clients cannot override the output location, encryption or the cutoff.
         enforceWorkGroupConfiguration: true,
-        bytesScannedCutoffPerQuery,
+        bytesScannedCutoffPerQuery: props.athena.bytesScannedCutoffPerQuery,
         publishCloudWatchMetricsEnabled: true,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
           outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
-          expectedBucketOwner: Stack.of(this).account,
+          expectedBucketOwner: stack.account,
         },
       },
     });
-  }
 
-  private createNamedQueries(config: AthenaTablesProps['config']): readonly NamedQuerySpec[] {
-    const queries = namedQueries({
+    this.queries = namedQueries({
       database: this.databaseName,
       cloudTrailTable: CLOUDTRAIL_TABLE,
       decisionTable: DECISION_TABLE,
-      productionRoleArns: config.productionRoles.flatMap((r) => r.roleArns),
-      gitLabIssuers: config.trustedIssuers.map((i) => i.issuer),
+      productionRoleArns: props.config.productionRoles.flatMap((r) => r.roleArns),
+      gitLabIssuers: props.config.trustedIssuers.map((i) => i.issuer),
       lookbackDays: NAMED_QUERY_LOOKBACK_DAYS,
     });
-    for (const q of queries) {
+    for (const q of this.queries) {
       const named = new CfnNamedQuery(this, `Query-${q.key}`, {
         name: q.name,
         description: q.description,
@@ -226,13 +246,15 @@ export class AthenaTables extends Construct {
       named.addResourceDependency(this.workGroup);
       named.addResourceDependency(this.cloudTrailTable);
       named.addResourceDependency(this.decisionTable);
+      named.addResourceDependency(this.decisionLatestView);
     }
-    return queries;
+
+    this.huntPolicy = this.createHuntPolicy(props);
   }
 
   /**
    * What `oidc-watch hunt --source athena` (and the saved queries in the console) need: run queries in this workgroup
-   * only, read the two tables, the trail's objects and the verdicts, write and read query results. Attach it to the
+   * only, read the two tables and the view, the trail's objects and the verdicts, write and read query results. Attach it to the
    * analysts' role.
    * See: https://docs.aws.amazon.com/athena/latest/ug/example-policies-workgroup.html
    * See: https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html (results location permissions)
@@ -249,14 +271,64 @@ export class AthenaTables extends Construct {
     const policy = new ManagedPolicy(this, 'HuntPolicy', {
       description: 'gitlab-oidc-watch: run hunts and saved queries in the oidc-watch Athena workgroup',
       statements: [
-        ...this.queryStatements(),
-        ...huntObjectStatements({
-          trailObjects,
-          verdictObjects,
-          resultObjects,
-          trailBucket: s3Arn(props.athena.cloudTrailBucket),
-          verdictBucket: props.decisionLog.bucket.bucketArn,
-          resultsBucket: this.resultsBucket.bucketArn,
+        new PolicyStatement({
+          sid: 'RunQueriesInTheWorkgroup',
+          actions: [
+            'athena:StartQueryExecution',
+            'athena:GetQueryExecution',
+            'athena:GetQueryResults',
+            'athena:StopQueryExecution',
+            'athena:GetWorkGroup',
+            'athena:GetNamedQuery',
+            'athena:ListNamedQueries',
+            'athena:BatchGetNamedQuery',
+          ],
+          resources: [
+            stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
+          ],
+        }),
+        new PolicyStatement({
+          sid: 'ReadTheTables',
+          actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+          resources: [
+            stack.formatArn({ service: 'glue', resource: 'catalog' }),
+            stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+            stack.formatArn({
+              service: 'glue',
+              resource: 'table',
+              resourceName: `${this.databaseName}/${CLOUDTRAIL_TABLE}`,
+            }),
+            stack.formatArn({
+              service: 'glue',
+              resource: 'table',
+              resourceName: `${this.databaseName}/${DECISION_TABLE}`,
+            }),
+            stack.formatArn({
+              service: 'glue',
+              resource: 'table',
+              resourceName: `${this.databaseName}/${DECISION_LATEST_VIEW}`,
+            }),
+          ],
+        }),
+        new PolicyStatement({
+          sid: 'ReadTrailAndVerdicts',
+          actions: ['s3:GetObject'],
+          resources: [trailObjects, verdictObjects],
+        }),
+        new PolicyStatement({
+          sid: 'ListTrailAndVerdictBuckets',
+          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          resources: [s3Arn(props.athena.cloudTrailBucket), props.decisionLog.bucket.bucketArn],
+        }),
+        new PolicyStatement({
+          sid: 'QueryResults',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          resources: [resultObjects],
+        }),
+        new PolicyStatement({
+          sid: 'QueryResultsBucket',
+          actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+          resources: [this.resultsBucket.bucketArn],
         }),
       ],
     });
@@ -277,78 +349,4 @@ export class AthenaTables extends Construct {
     );
     return policy;
   }
-
-  /** Queries in this workgroup only, over the two tables. */
-  private queryStatements(): PolicyStatement[] {
-    const stack = Stack.of(this);
-    return [
-      new PolicyStatement({
-        sid: 'RunQueriesInTheWorkgroup',
-        actions: [
-          'athena:StartQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:StopQueryExecution',
-          'athena:GetWorkGroup',
-          'athena:GetNamedQuery',
-          'athena:ListNamedQueries',
-          'athena:BatchGetNamedQuery',
-        ],
-        resources: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
-        ],
-      }),
-      new PolicyStatement({
-        sid: 'ReadTheTables',
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-          stack.formatArn({
-            service: 'glue',
-            resource: 'table',
-            resourceName: `${this.databaseName}/${CLOUDTRAIL_TABLE}`,
-          }),
-          stack.formatArn({
-            service: 'glue',
-            resource: 'table',
-            resourceName: `${this.databaseName}/${DECISION_TABLE}`,
-          }),
-        ],
-      }),
-    ];
-  }
-}
-
-/** S3 for hunts: read the trail's objects and the verdicts, list their buckets, write and read query results. */
-function huntObjectStatements(r: {
-  readonly trailObjects: string;
-  readonly verdictObjects: string;
-  readonly resultObjects: string;
-  readonly trailBucket: string;
-  readonly verdictBucket: string;
-  readonly resultsBucket: string;
-}): PolicyStatement[] {
-  return [
-    new PolicyStatement({
-      sid: 'ReadTrailAndVerdicts',
-      actions: ['s3:GetObject'],
-      resources: [r.trailObjects, r.verdictObjects],
-    }),
-    new PolicyStatement({
-      sid: 'ListTrailAndVerdictBuckets',
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resources: [r.trailBucket, r.verdictBucket],
-    }),
-    new PolicyStatement({
-      sid: 'QueryResults',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resources: [r.resultObjects],
-    }),
-    new PolicyStatement({
-      sid: 'QueryResultsBucket',
-      actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-      resources: [r.resultsBucket],
-    }),
-  ];
 }

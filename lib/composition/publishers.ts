@@ -1,7 +1,7 @@
 /**
- * The alert and decision publishers, built one way for the Lambdas and for `hunt --reconcile`: SNS alerts, made
- * idempotent through the service's DynamoDB table when one is named (so the CLI and the live path share "already
- * alerted"), and the S3 decision log.
+ * The alert and decision publishers, built one way for the Lambdas and for `hunt --reconcile`: SNS alerts decided and
+ * made idempotent through the service's DynamoDB table (so the CLI and the live path share each event's standing
+ * verdict: first alert, updates, duplicates), and the S3 decision history.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -47,22 +47,18 @@ export interface Publishers {
 }
 
 /**
- * Publishers for a run outside the Lambda (hunt --reconcile): idempotent when an idempotency table is given,
- * plain SNS otherwise.
+ * Publishers for a run outside the Lambda (hunt --reconcile). The idempotency table is required: it holds each
+ * event's standing verdict, without which an update could not be told from a first alert, nor a duplicate from news.
  */
 export function createPublishers(
-  clients: PublisherClients & { readonly dynamodb?: () => DynamoDBClient },
-  targets: PublisherTargets & { readonly idempotencyTable?: string },
+  clients: PublisherClients & { readonly dynamodb: () => DynamoDBClient },
+  targets: PublisherTargets & { readonly idempotencyTable: string },
   logger: Pick<Logger, 'info'>,
 ): Publishers {
-  const { idempotencyTable } = targets;
-  const alerts =
-    idempotencyTable && clients.dynamodb
-      ? idempotentAlerts(clients.sns, targets.alertTopicArn, {
-          client: clients.dynamodb(),
-          tableName: idempotencyTable,
-          logger,
-        })
-      : createSnsAlertPublisher(clients.sns, targets.alertTopicArn);
+  const alerts = idempotentAlerts(clients.sns, targets.alertTopicArn, {
+    client: clients.dynamodb(),
+    tableName: targets.idempotencyTable,
+    logger,
+  });
   return { alerts, decisions: decisionLog(clients.s3, targets) };
 }

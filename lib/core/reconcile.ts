@@ -1,18 +1,25 @@
 /**
- * Reconciliation: judge the assumptions the live path missed. CloudTrail→EventBridge delivery is best effort, so
- * every assumption from a history source (LookupEvents, Athena, files) that has no verdict in the decision log is
- * evaluated by the same engine and dispatched through the same publishers as the live path.
+ * Reconciliation: judge the assumptions the live path missed, and re-judge the ones it could not verify.
+ * CloudTrail→EventBridge delivery is best effort, so every assumption from a history source (LookupEvents, Athena,
+ * files) is looked up in the decision history:
+ * - no record: judged now (missed by the live path);
+ * - only `unverified` records, event younger than `unverifiedMaxAgeMs`: judged again, so that a verdict GitLab could
+ *   not settle resolves (to an UPDATE of the unverified alert) once GitLab answers;
+ * - only `unverified` records, older: aged out (counted, left as it is: the unverified alert already went out);
+ * - any conclusive record (alert, ok, ignored): nothing to do, a re-evaluation could not change what was told.
+ * Everything judged goes through the same engine and the same publisher as the live path (lib/core/dispatch.ts).
  *
- * The decision log is written after the alert is published (lib/core/dispatch.ts), so "has a verdict" implies
- * "its alert went out". When the decision log cannot answer, the event is judged anyway: the publisher is
- * idempotent per eventId, so the worst case is a repeated record, never a missed alert.
+ * History records are appended after publication, so "has a record" implies "what it says was published". When the
+ * history cannot answer, the event is judged anyway: the publisher suppresses duplicates, so the worst case is one
+ * more record, never a missed or repeated alert.
  * See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html (best-effort delivery)
  */
 import type { RoleAssumption } from './assumption';
 import { dispatchVerdict } from './dispatch';
 import { PublishError, describeError } from './errors';
 import type { Logger } from './logger';
-import type { AlertPublisher, DecisionLog } from './ports';
+import type { AlertPublisher, DecisionLog, EvaluationTrigger, PublicationOutcome } from './ports';
+import { isConclusive } from './publication';
 import type { RecordSource, SourceItem } from './source';
 import type { Verdict, VerdictKind } from './verdict';
 
@@ -22,13 +29,18 @@ export interface ReconcileDeps {
   readonly alerts: AlertPublisher;
   readonly decisions: DecisionLog;
   readonly logger: Logger;
+  /** Which path this run is (recorded with each evaluation). */
+  readonly trigger: EvaluationTrigger;
+  /** `unverified` events older than this (by event time) are no longer re-judged. */
+  readonly unverifiedMaxAgeMs: number;
+  readonly now?: () => Date;
   /** Assumptions judged at once (GitLab lookups are the slow part). Default 4. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   /** Every source item, as read (progress display). */
   readonly onItem?: (item: SourceItem) => void;
   /** Every verdict dispatched (CLI output). */
-  readonly onVerdict?: (verdict: Verdict) => void;
+  readonly onVerdict?: (verdict: Verdict, publication: PublicationOutcome) => void;
 }
 
 export interface ReconcileCounts {
@@ -40,8 +52,12 @@ export interface ReconcileCounts {
   inputErrors: number;
   /** The same eventID seen again in this run. */
   duplicates: number;
-  /** Already in the decision log: nothing to do. */
+  /** A conclusive verdict is in the decision history: nothing to do. */
   alreadyJudged: number;
+  /** Only `unverified` verdicts in the history: judged again. */
+  rejudged: number;
+  /** Only `unverified` verdicts, and the event is older than the re-judging window: left as it is. */
+  agedOut: number;
   /** The decision log could not answer; judged anyway. */
   decisionLookupFailures: number;
   /** Judged and dispatched now. */
@@ -73,76 +89,13 @@ export function emptyReconcileCounts(): ReconcileCounts {
     inputErrors: 0,
     duplicates: 0,
     alreadyJudged: 0,
+    rejudged: 0,
+    agedOut: 0,
     decisionLookupFailures: 0,
     dispatched: 0,
     failed: 0,
     verdicts: { alert: 0, unverified: 0, ok: 0, ignored: 0 },
   };
-}
-
-interface RunState {
-  readonly counts: ReconcileCounts;
-  readonly failures: ReconcileFailure[];
-  readonly inputErrors: string[];
-  readonly seen: Set<string>;
-}
-
-/** Whether the decision log already has a verdict; "could not tell" is judged anyway (the publisher dedupes). */
-async function alreadyJudged(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<boolean> {
-  try {
-    return await deps.decisions.has(a.eventId, a.eventTime);
-  } catch (error) {
-    // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
-    state.counts.decisionLookupFailures += 1;
-    deps.logger.warn(
-      { eventId: a.eventId, error: describeError(error) },
-      'decision log lookup failed; judging the event anyway',
-    );
-    return false;
-  }
-}
-
-/** One assumption without a verdict: evaluate, then dispatch; a publish failure is counted for retry. */
-async function judgeOne(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<void> {
-  const { counts, failures } = state;
-  if (await alreadyJudged(a, deps, state)) {
-    counts.alreadyJudged += 1;
-    return;
-  }
-  const verdict = await deps.evaluate(a);
-  try {
-    await dispatchVerdict(verdict, { alerts: deps.alerts, decisions: deps.decisions, logger: deps.logger });
-  } catch (error) {
-    if (!(error instanceof PublishError)) throw error;
-    counts.failed += 1;
-    if (failures.length < MAX_REPORTED) failures.push({ eventId: a.eventId, error: error.message });
-    return;
-  }
-  counts.dispatched += 1;
-  counts.verdicts[verdict.verdict] += 1;
-  deps.onVerdict?.(verdict);
-}
-
-/** Counts an item; returns the assumption when it is one to judge (first time this eventID is seen). */
-function admit(item: SourceItem, state: RunState): RoleAssumption | null {
-  const { counts } = state;
-  if (item.kind === 'skipped') {
-    counts.skipped += item.count;
-    return null;
-  }
-  if (item.kind === 'error') {
-    counts.inputErrors += 1;
-    if (state.inputErrors.length < MAX_REPORTED) state.inputErrors.push(item.error.message);
-    return null;
-  }
-  counts.assumptions += 1;
-  const a = item.assumption;
-  if (state.seen.has(a.eventId)) {
-    counts.duplicates += 1;
-    return null;
-  }
-  state.seen.add(a.eventId);
-  return a;
 }
 
 /**
@@ -151,17 +104,95 @@ function admit(item: SourceItem, state: RunState): RoleAssumption | null {
  * cannot be read, a bug) stops the run once in-flight work has settled, and is rethrown.
  */
 export async function reconcile(source: RecordSource, deps: ReconcileDeps): Promise<ReconcileResult> {
-  const state: RunState = { counts: emptyReconcileCounts(), failures: [], inputErrors: [], seen: new Set() };
+  const counts = emptyReconcileCounts();
+  const failures: ReconcileFailure[] = [];
+  const inputErrors: string[] = [];
+  const seen = new Set<string>();
   const concurrency = Math.max(1, deps.concurrency ?? 4);
+  const { logger } = deps;
+
+  const now = deps.now ?? (() => new Date());
+
+  /** What the history says to do with one event. */
+  async function plan(a: RoleAssumption): Promise<'judge' | 'rejudge' | 'done' | 'aged-out'> {
+    let history: readonly VerdictKind[];
+    try {
+      history = await deps.decisions.history(a.eventId, a.eventTime);
+    } catch (error) {
+      // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
+      counts.decisionLookupFailures += 1;
+      logger.warn(
+        { eventId: a.eventId, error: describeError(error) },
+        'decision history lookup failed; judging the event anyway',
+      );
+      return 'judge';
+    }
+    if (history.length === 0) return 'judge';
+    if (history.some(isConclusive)) return 'done';
+    const age = now().getTime() - Date.parse(a.eventTime);
+    return age > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
+  }
+
+  async function judge(a: RoleAssumption): Promise<void> {
+    switch (await plan(a)) {
+      case 'done':
+        counts.alreadyJudged += 1;
+        return;
+      case 'aged-out':
+        counts.agedOut += 1;
+        return;
+      case 'rejudge':
+        counts.rejudged += 1;
+        break;
+      case 'judge':
+        break;
+    }
+    const verdict = await deps.evaluate(a);
+    let publication: PublicationOutcome;
+    try {
+      publication = await dispatchVerdict(verdict, {
+        alerts: deps.alerts,
+        decisions: deps.decisions,
+        logger,
+        trigger: deps.trigger,
+        now: deps.now,
+      });
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      counts.failed += 1;
+      if (failures.length < MAX_REPORTED) failures.push({ eventId: a.eventId, error: error.message });
+      return;
+    }
+    counts.dispatched += 1;
+    counts.verdicts[verdict.verdict] += 1;
+    deps.onVerdict?.(verdict, publication);
+  }
+
   const inflight = new Set<Promise<void>>();
   let fatal: { error: unknown } | null = null;
   try {
     for await (const item of source) {
       deps.onItem?.(item);
       if (fatal !== null || deps.signal?.aborted) break;
-      const a = admit(item, state);
-      if (a === null) continue;
-      const task: Promise<void> = judgeOne(a, deps, state)
+      switch (item.kind) {
+        case 'skipped':
+          counts.skipped += item.count;
+          continue;
+        case 'error':
+          counts.inputErrors += 1;
+          if (inputErrors.length < MAX_REPORTED) inputErrors.push(item.error.message);
+          continue;
+        case 'assumption':
+          break;
+      }
+      counts.assumptions += 1;
+      const a = item.assumption;
+      if (seen.has(a.eventId)) {
+        counts.duplicates += 1;
+        continue;
+      }
+      seen.add(a.eventId);
+      const task: Promise<void> = judge(a)
         .catch((error: unknown) => {
           fatal ??= { error };
         })
@@ -175,7 +206,6 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
   }
   if (fatal !== null) throw (fatal as { error: unknown }).error;
   if (deps.signal?.aborted) throw deps.signal.reason;
-  const { counts, failures, inputErrors } = state;
-  deps.logger.info({ ...counts, verdicts: { ...counts.verdicts } }, 'reconciliation finished');
+  logger.info({ ...counts, verdicts: { ...counts.verdicts } }, 'reconciliation finished');
   return { counts, failures, inputErrors };
 }

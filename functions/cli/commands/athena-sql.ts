@@ -8,6 +8,7 @@ import {
   DECISION_TABLE,
   DEFAULT_DATABASE,
   cloudTrailTableDefinition,
+  createDecisionLatestViewStatement,
   createTableStatement,
   decisionTableDefinition,
   namedQueries,
@@ -73,6 +74,7 @@ export function athenaStatements(config: Config, athena: AthenaSettings, plan: A
       startDate: athena.projectionStartDate.replace(/\//g, '-'),
     });
     out.push(createTableStatement(plan.database, def));
+    out.push(createDecisionLatestViewStatement(plan.database, DECISION_TABLE));
   }
   for (const q of namedQueries({
     database: plan.database,

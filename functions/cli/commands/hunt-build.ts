@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { AthenaQueryRunner } from '../../../lib/adapters/athena';
+import { DeploymentSchema } from '../../../lib/core/config';
 import { buildEngine, createPublishers, type Engine, type Publishers } from '../../../lib/composition';
 import { REGION_PATTERN } from '../../../lib/core/aws-names';
 import type { Logger } from '../../../lib/core/logger';
@@ -15,6 +16,7 @@ import type { RecordSource } from '../../../lib/core/source';
 import { filterSource } from '../../../lib/core/source-filter';
 import { athenaSource } from '../../../lib/sources/athena';
 import { readFiles } from '../../../lib/sources/files';
+import { fileWorkers } from '../file-workers';
 import { lookupEventsSource } from '../../../lib/sources/lookup-events';
 import { resolveInputs } from '../args';
 import { loadCliConfig } from '../config';
@@ -26,6 +28,8 @@ export interface HuntRun {
   readonly source: RecordSource;
   /** With --reconcile: where verdicts are dispatched. */
   readonly publishers: Publishers | null;
+  /** deployment.reconcile.unverifiedMaxAgeHours of the config: how long `unverified` events are re-judged. */
+  readonly unverifiedMaxAgeHours: number;
   /** The Athena query's id and scan size once it finished (null for other sources or before). */
   athenaReport(): string | null;
 }
@@ -79,7 +83,10 @@ function huntSource(
   const { filters, now } = plan;
   switch (plan.kind) {
     case 'files':
-      return filterSource(readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin }), filters);
+      return filterSource(
+        readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin, workers: fileWorkers(plan.workers) }),
+        filters,
+      );
     case 'lookup-events':
       return filterSource(
         lookupEventsSource({
@@ -120,5 +127,6 @@ export async function buildHunt(plan: HuntPlan, io: CliIo, signal: AbortSignal):
   const source = huntSource(plan, io, signal, (line) => {
     athenaReport = line;
   });
-  return { engine, source, publishers, athenaReport: () => athenaReport };
+  const { unverifiedMaxAgeHours } = (config.deployment ?? DeploymentSchema.parse({})).reconcile;
+  return { engine, source, publishers, unverifiedMaxAgeHours, athenaReport: () => athenaReport };
 }

@@ -1,12 +1,14 @@
 /**
  * `oidc-watch hunt`: the same engine over history. Sources: Athena (the CloudTrail table, filters as execution
  * parameters), CloudTrail LookupEvents (90 days, 2 requests/s per region), or local files (a synced trail bucket).
- * With --reconcile, events that already have a verdict in the decision log are skipped and the rest are dispatched
- * through the service's publishers (SNS alert topic, decision log), exactly as the live path would.
+ * With --reconcile, events with no verdict in the decision history, or only `unverified` ones, are judged and
+ * dispatched through the service's publishers (SNS alerts and updates, decision history), exactly as the live path
+ * would; the rest are skipped.
  *
  * plan (hunt-plan.ts: the arguments, checked; pure) -> build (hunt-build.ts: config, engine, publishers, source)
  * -> run (here: judge or reconcile, print verdicts, progress and a summary).
  */
+import { FILE_WORKERS_HELP } from '../file-workers';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import type { OidcWatchError } from '../../../lib/core/errors';
 import { reconcile } from '../../../lib/core/reconcile';
@@ -43,15 +45,17 @@ Options:
       --workgroup NAME     athena workgroup (default ${DEFAULT_WORKGROUP})
       --database NAME      athena database (default ${DEFAULT_DATABASE})
       --table NAME         athena CloudTrail table (default ${CLOUDTRAIL_TABLE})
-      --reconcile          skip events that already have a verdict in the decision log; judge the rest and dispatch
-                           them through the service's publishers (alerts to SNS, verdicts to the decision log)
+      --reconcile          judge events with no verdict in the decision history, re-judge those whose only verdicts
+                           are unverified (until deployment.reconcile.unverifiedMaxAgeHours), and dispatch them
+                           through the service's publishers (alerts and updates to SNS, records to the history)
       --decision-bucket B  decision-log bucket (default $DECISION_LOG_BUCKET); with --reconcile
       --decision-prefix P  decision-log key prefix (default $DECISION_LOG_PREFIX, else decisions/)
       --alert-topic ARN    alert topic (default $ALERT_TOPIC_ARN); with --reconcile
-      --idempotency-table T  the service's idempotency table (default $IDEMPOTENCY_TABLE): shares "already alerted"
-                           with the live path. Optional
+      --idempotency-table T  the service's idempotency table (default $IDEMPOTENCY_TABLE): shares each event's
+                           standing verdict with the live path. Required with --reconcile
   -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
+      ${FILE_WORKERS_HELP}
   -h, --help               this help
 
 AWS credentials and the region of Athena and S3 come from the usual AWS SDK sources (AWS_PROFILE, AWS_REGION...).
@@ -131,6 +135,8 @@ async function runReconcile(
       alerts: run.publishers.alerts,
       decisions: run.publishers.decisions,
       logger: stderrLogger(io),
+      trigger: 'cli',
+      unverifiedMaxAgeMs: run.unverifiedMaxAgeHours * 3600_000,
       concurrency: plan.concurrency,
       signal,
       onItem: (item) => {

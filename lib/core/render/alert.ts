@@ -7,6 +7,7 @@
  * See: https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html
  * See: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
+import type { PublicationContext, PublicationReason } from '../publication';
 import { FINDING_CODES, type Finding, type FindingCode, type Verdict } from '../verdict';
 import { asciiText, plainText, safeHttpUrl, slackCode, slackText, truncate } from './escape';
 import { REGION_PATTERN } from '../aws-names';
@@ -96,7 +97,10 @@ const UUID_LIKE = /^[A-Za-z0-9-]{1,64}$/;
 function headline(v: Verdict): string {
   switch (v.verdict) {
     case 'alert':
-      return 'assumed by a pipeline that breaks policy';
+      // A failed call issued no credentials: the role was asked for, not taken.
+      return v.errorCode !== null
+        ? 'attempted, and the attempt was denied (a probe)'
+        : 'assumed by a pipeline that breaks policy';
     case 'unverified':
       return 'assumption could not be verified';
     case 'ok':
@@ -115,23 +119,67 @@ function roleName(roleArn: string): string {
  * SNS subject, e.g. `[CRITICAL] ALERT prod-deploy in 123456789012: UNPROTECTED_REF +2`. ASCII, one line,
  * under 100 characters. Only the role name and account come from the record, and they are ASCII-filtered.
  */
-export function renderSubject(v: Verdict): string {
+export function renderSubject(v: Verdict, p?: PublicationContext): string {
   const first = v.findings[0];
   const more = v.findings.length > 1 ? ` +${v.findings.length - 1}` : '';
   const what = first ? `: ${first.code}${more}` : '';
-  const subject = `[${v.severity.toUpperCase()}] GitLab OIDC ${v.verdict.toUpperCase()} ${roleName(v.roleArn)} in ${v.accountId}${what}`;
+  const severity = (p?.routingSeverity ?? v.severity).toUpperCase();
+  const verdict =
+    p?.kind === 'update' && p.previous !== null
+      ? `UPDATE ${p.previous.verdict.toUpperCase()}->${v.verdict.toUpperCase()}`
+      : v.verdict.toUpperCase();
+  const subject = `[${severity}] GitLab OIDC ${verdict} ${roleName(v.roleArn)} in ${v.accountId}${what}`;
   return asciiText(subject, SNS_SUBJECT_MAX);
 }
 
+/** What changed, in the words a responder needs, per publication reason. */
+export const UPDATE_REASONS: Readonly<Record<PublicationReason, string>> = {
+  'first-alert': 'First alert for this event.',
+  escalated:
+    'The earlier verdict could not be verified; a re-evaluation (GitLab answering again) found a policy breach.',
+  resolved:
+    'The earlier verdict could not be verified; a re-evaluation (GitLab answering again) found the assumption within policy.',
+  withdrawn:
+    "A re-evaluation no longer finds the earlier policy breach (GitLab's record or the policy changed): find out why before standing down.",
+  'new-findings': 'A re-evaluation found policy breaches that the earlier alert did not report.',
+  reopened: 'An assumption earlier judged within policy was re-evaluated and breaks policy.',
+  duplicate: 'Nothing new.',
+  'conclusion-stands': 'The re-evaluation could not tell; the earlier conclusion stands.',
+  'nothing-to-tell': 'Nothing to tell.',
+};
+
+/**
+ * The update banner, plain text: which alert this updates, what it said, what it says now, why. Empty for a first
+ * alert. Values are an SNS MessageId, an ISO time we wrote and enum words, escaped anyway.
+ */
+export function updateBanner(v: Verdict, p: PublicationContext | undefined): readonly string[] {
+  if (p === undefined || p.kind !== 'update') return [];
+  const first =
+    p.first === null
+      ? 'the first alert for this event'
+      : `the alert of ${plainText(p.first.publishedAt, 64)} (SNS message ${plainText(p.first.messageId, 128)})`;
+  const was = p.previous === null ? '' : `was ${p.previous.verdict.toUpperCase()} (${p.previous.severity}), `;
+  return [
+    `UPDATE #${p.sequence} to ${first}: ${was}now ${v.verdict.toUpperCase()} (${v.severity}).`,
+    UPDATE_REASONS[p.reason],
+  ];
+}
+
 /** SNS message attributes for subscription filter policies (all String). */
-export function renderAttributes(v: Verdict): Record<string, string> {
+export function renderAttributes(v: Verdict, p?: PublicationContext): Record<string, string> {
   const attributes: Record<string, string> = {
-    severity: v.severity,
+    // Routing severity: an update reaches every subscriber that the alert it updates reached.
+    severity: p?.routingSeverity ?? v.severity,
     verdict: v.verdict,
     account: asciiText(v.accountId, ATTRIBUTE_VALUE_MAX),
     role: asciiText(v.roleArn, ATTRIBUTE_VALUE_MAX),
   };
   if (v.policy !== null) attributes.policy = asciiText(v.policy, ATTRIBUTE_VALUE_MAX);
+  if (p !== undefined) {
+    attributes.kind = p.kind;
+    attributes.sequence = String(p.sequence);
+    if (p.previous !== null) attributes.previousVerdict = p.previous.verdict;
+  }
   return attributes;
 }
 
@@ -163,31 +211,46 @@ function uniqueCodes(findings: readonly Finding[]): FindingCode[] {
   return [...new Set(findings.map((f) => f.code))];
 }
 
-/** Adds one `  Label:               value` line of the email. */
-type Row = (label: string, value: string) => void;
-
-function emailWho(v: Verdict, row: Row): void {
+/** Email body: plain text, who / what / where, findings with triage hints, follow-up commands. */
+export function renderEmail(
+  v: Verdict,
+  maxFindings = MAX_FINDINGS_SHOWN,
+  publication?: PublicationContext,
+): string {
   const L = FIELD_LIMITS;
   const p = v.pipeline;
+  const lines: string[] = [];
+  const row = (label: string, value: string): void => {
+    lines.push(`  ${(label + ':').padEnd(22)}${value}`);
+  };
+  const banner = updateBanner(v, publication);
+  lines.push(
+    `GitLab OIDC Watch: ${banner.length > 0 ? 'UPDATE, now ' : ''}${v.verdict.toUpperCase()} (${v.severity})`,
+  );
+  lines.push('');
+  if (banner.length > 0) lines.push(...banner, '');
+  lines.push(`Production role ${plainText(roleName(v.roleArn), L.generic)} ${headline(v)}.`);
+  if (v.verdict === 'unverified') {
+    lines.push('Not every check could be completed; this is NOT a clean result. Verify by hand.');
+  }
+  lines.push('');
+  lines.push('WHO');
   row('Token subject (sub)', or(v.subject, L.subject));
   row('Issuer', or(v.issuer, L.issuer));
   row('Audience', or(v.audience, L.audience));
-  if (!p) {
+  if (p) {
+    row('Pipeline', `#${p.id} in project ${p.projectId}`);
+    row('  ref', plainText(p.ref, L.ref));
+    row('  source', or(p.source, L.pipelineSource, '(unknown)'));
+    row('  started by', or(p.username, L.username, '(unknown)'));
+    row('  status', or(p.status, L.generic, '(unknown)'));
+    row('  created', or(p.createdAt, L.generic, '(unknown)'));
+    const url = safeHttpUrl(p.webUrl);
+    if (url) row('  web', url);
+  } else {
     row('Pipeline', v.projectId === null ? '(not identified)' : `(not identified; project ${v.projectId})`);
-    return;
   }
-  row('Pipeline', `#${p.id} in project ${p.projectId}`);
-  row('  ref', plainText(p.ref, L.ref));
-  row('  source', or(p.source, L.pipelineSource, '(unknown)'));
-  row('  started by', or(p.username, L.username, '(unknown)'));
-  row('  status', or(p.status, L.generic, '(unknown)'));
-  row('  created', or(p.createdAt, L.generic, '(unknown)'));
-  const url = safeHttpUrl(p.webUrl);
-  if (url) row('  web', url);
-}
-
-function emailWhatAndWhere(v: Verdict, row: Row, lines: string[]): void {
-  const L = FIELD_LIMITS;
+  lines.push('');
   lines.push('WHAT');
   row('Role', plainText(v.roleArn, L.roleArn));
   row('Policy', or(v.policy, L.generic));
@@ -203,44 +266,23 @@ function emailWhatAndWhere(v: Verdict, row: Row, lines: string[]): void {
   row('Region', plainText(v.region, L.generic));
   row('Source IP', or(v.sourceIp, L.sourceIp));
   row('User agent', or(v.userAgent, L.userAgent));
-}
-
-function emailFindings(v: Verdict, maxFindings: number, lines: string[]): void {
+  lines.push('');
   lines.push('FINDINGS');
   const { shown, omitted } = findingsShown(v, maxFindings);
   if (v.findings.length === 0) lines.push('  (none)');
   shown.forEach((f, i) => {
     lines.push(`  ${i + 1}. [${f.severity}] ${f.code} (${f.class})`);
-    lines.push(`     ${plainText(f.message, FIELD_LIMITS.findingMessage)}`);
+    lines.push(`     ${plainText(f.message, L.findingMessage)}`);
     lines.push(`     Triage: ${triageHint(f.code)}`);
   });
   if (omitted > 0) lines.push(`  ... and ${omitted} more finding(s): see the decision log.`);
-}
-
-/** Email body: plain text, who / what / where, findings with triage hints, follow-up commands. */
-export function renderEmail(v: Verdict, maxFindings = MAX_FINDINGS_SHOWN): string {
-  const L = FIELD_LIMITS;
-  const lines: string[] = [];
-  const row: Row = (label, value) => {
-    lines.push(`  ${(label + ':').padEnd(22)}${value}`);
-  };
-  lines.push(`GitLab OIDC Watch: ${v.verdict.toUpperCase()} (${v.severity})`);
   lines.push('');
-  lines.push(`Production role ${plainText(roleName(v.roleArn), L.generic)} ${headline(v)}.`);
-  if (v.verdict === 'unverified') {
-    lines.push('Not every check could be completed; this is NOT a clean result. Verify by hand.');
-  }
-  lines.push('', 'WHO');
-  emailWho(v, row);
-  lines.push('');
-  emailWhatAndWhere(v, row, lines);
-  lines.push('');
-  emailFindings(v, maxFindings, lines);
-  lines.push('', 'EVENT');
+  lines.push('EVENT');
   row('CloudTrail event ID', plainText(v.eventId, L.generic));
   row('Event time', plainText(v.eventTime, L.generic));
   row('Evaluated at', plainText(v.evaluatedAt, L.generic));
-  lines.push('', 'FOLLOW UP');
+  lines.push('');
+  lines.push('FOLLOW UP');
   for (const c of followUpCommands(v)) lines.push(`  ${c}`);
   lines.push('');
   return lines.join('\n');
@@ -279,25 +321,21 @@ function slackLink(url: string, label: string): string {
   return `<${url.replace(/&/g, '&amp;')}|${label}>`;
 }
 
-/** A record value as a Slack code span, or `(none)`. */
-function slackValue(value: string | null, limit: number): string {
-  return value === null ? '_(none)_' : slackCode(value, limit);
-}
-
-function chatbotPipelineLine(v: Verdict): string {
+/** Chatbot custom notification; `description` is Slack mrkdwn with every record value in a code span. */
+export function renderChatbot(
+  v: Verdict,
+  maxFindings = MAX_FINDINGS_SHOWN,
+  publication?: PublicationContext,
+): ChatbotNotification {
   const L = FIELD_LIMITS;
+  const code = (value: string | null, limit: number): string =>
+    value === null ? '_(none)_' : slackCode(value, limit);
   const p = v.pipeline;
-  if (!p) return `*Pipeline* _not identified_${v.projectId === null ? '' : ` (project ${v.projectId})`}`;
-  const url = safeHttpUrl(p.webUrl);
-  const label = `pipeline #${p.id}`;
-  return `*Pipeline* ${url ? slackLink(url, label) : label} (project ${p.projectId}) ref ${slackValue(p.ref, L.ref)} source ${slackValue(p.source, L.pipelineSource)} by ${slackValue(p.username, L.username)}`;
-}
-
-/** The notification's Slack mrkdwn description: every record value in a code span, whole lines kept. */
-function chatbotDescription(v: Verdict, maxFindings: number): string {
-  const L = FIELD_LIMITS;
-  const code = slackValue;
+  const banner = updateBanner(v, publication);
+  const title = `${banner.length > 0 ? ':arrows_counterclockwise: *UPDATE* ' : ''}${VERDICT_EMOJI[v.verdict]} *${v.verdict.toUpperCase()}* (${v.severity}): ${slackText(roleName(v.roleArn), 64)} ${headline(v)}`;
   const lines: string[] = [];
+  // The banner is plain text of our own making (enum words, an SNS id, a time); slackText escapes it anyway.
+  for (const line of banner) lines.push(`_${slackText(line, 500)}_`);
   lines.push(
     `*Role* ${code(v.roleArn, L.roleArn)}${v.policy === null ? '' : ` (policy ${code(v.policy, L.generic)})`}`,
   );
@@ -305,7 +343,15 @@ function chatbotDescription(v: Verdict, maxFindings: number): string {
   lines.push(`*Token sub* ${code(v.subject, L.subject)}`);
   lines.push(`*Issuer* ${code(v.issuer, L.issuer)}  *Audience* ${code(v.audience, L.audience)}`);
   lines.push(`*Session name* ${code(v.roleSessionName, L.sessionName)} _(caller-chosen hint)_`);
-  lines.push(chatbotPipelineLine(v));
+  if (p) {
+    const url = safeHttpUrl(p.webUrl);
+    const label = `pipeline #${p.id}`;
+    lines.push(
+      `*Pipeline* ${url ? slackLink(url, label) : label} (project ${p.projectId}) ref ${code(p.ref, L.ref)} source ${code(p.source, L.pipelineSource)} by ${code(p.username, L.username)}`,
+    );
+  } else {
+    lines.push(`*Pipeline* _not identified_${v.projectId === null ? '' : ` (project ${v.projectId})`}`);
+  }
   if (v.errorCode !== null) lines.push(`*Result* FAILED ${code(v.errorCode, L.errorCode)}`);
   if (v.reason !== null) lines.push(`*Reason* ${slackText(v.reason, L.reason)}`);
   lines.push(`*Source IP* ${code(v.sourceIp, L.sourceIp)}  *User agent* ${code(v.userAgent, L.userAgent)}`);
@@ -317,12 +363,7 @@ function chatbotDescription(v: Verdict, maxFindings: number): string {
     if (omitted > 0) lines.push(`• _...and ${omitted} more: see the decision log_`);
   }
   lines.push(`*Event* ${code(v.eventId, L.generic)} at ${code(v.eventTime, L.generic)}`);
-  return truncateLines(lines, CHATBOT_DESCRIPTION_MAX);
-}
-
-/** Chatbot custom notification; `description` is Slack mrkdwn with every record value in a code span. */
-export function renderChatbot(v: Verdict, maxFindings = MAX_FINDINGS_SHOWN): ChatbotNotification {
-  const title = `${VERDICT_EMOJI[v.verdict]} *${v.verdict.toUpperCase()}* (${v.severity}): ${slackText(roleName(v.roleArn), 64)} ${headline(v)}`;
+  const description = truncateLines(lines, CHATBOT_DESCRIPTION_MAX);
   const codes = uniqueCodes(v.findings);
   const nextSteps = [
     ...codes.map((c) => `${c}: ${triageHint(c)}`),
@@ -341,30 +382,26 @@ export function renderChatbot(v: Verdict, maxFindings = MAX_FINDINGS_SHOWN): Cha
         Array.from(title).length > CHATBOT_TITLE_MAX
           ? Array.from(title).slice(0, CHATBOT_TITLE_MAX).join('')
           : title,
-      description: chatbotDescription(v, maxFindings),
+      description,
       nextSteps,
-      keywords: [v.verdict, v.severity, ...codes].slice(0, 10),
+      keywords: [...(banner.length > 0 ? ['update'] : []), v.verdict, v.severity, ...codes].slice(0, 10),
     },
-    metadata: chatbotMetadata(v, eventId),
-  };
-}
-
-function chatbotMetadata(v: Verdict, eventId: string): NonNullable<ChatbotNotification['metadata']> {
-  return {
-    // Same thread for every update of one event: an `unverified` later resolved to `alert` lands under it.
-    threadId: `gitlab-oidc-watch-${eventId}`,
-    summary: asciiText(
-      `GitLab OIDC ${v.verdict} (${v.severity}) ${roleName(v.roleArn)} in ${v.accountId}`,
-      250,
-    ),
-    eventType: `GitLabOidcWatch${v.verdict[0]?.toUpperCase() ?? ''}${v.verdict.slice(1)}`,
-    relatedResources: [asciiText(v.roleArn, FIELD_LIMITS.roleArn)],
-    additionalContext: {
-      verdict: v.verdict,
-      severity: v.severity,
-      account: asciiText(v.accountId, 64),
-      region: asciiText(v.region, 64),
-      eventId,
+    metadata: {
+      // Same thread for every update of one event: an `unverified` later resolved to `alert` lands under it.
+      threadId: `gitlab-oidc-watch-${eventId}`,
+      summary: asciiText(
+        `GitLab OIDC ${v.verdict} (${v.severity}) ${roleName(v.roleArn)} in ${v.accountId}`,
+        250,
+      ),
+      eventType: `GitLabOidcWatch${v.verdict[0]?.toUpperCase() ?? ''}${v.verdict.slice(1)}`,
+      relatedResources: [asciiText(v.roleArn, FIELD_LIMITS.roleArn)],
+      additionalContext: {
+        verdict: v.verdict,
+        severity: v.severity,
+        account: asciiText(v.accountId, 64),
+        region: asciiText(v.region, 64),
+        eventId,
+      },
     },
   };
 }
@@ -396,9 +433,15 @@ function capStrings(value: unknown, max: number): unknown {
 }
 
 /** Verdict JSON for SQS/Lambda subscribers: the verdict as recorded, strings capped, findings possibly trimmed. */
-export function renderVerdictJson(v: Verdict, maxFindings?: number, maxString = 4096): string {
+export function renderVerdictJson(
+  v: Verdict,
+  maxFindings?: number,
+  maxString = 4096,
+  publication?: PublicationContext,
+): string {
   const { shown, omitted } = findingsShown(v, maxFindings ?? v.findings.length);
-  const body = omitted > 0 ? { ...v, findings: shown, findingsOmitted: omitted } : v;
+  const trimmed = omitted > 0 ? { ...v, findings: shown, findingsOmitted: omitted } : v;
+  const body = publication === undefined ? trimmed : { ...trimmed, publication };
   return JSON.stringify(capStrings(body, maxString));
 }
 
@@ -413,15 +456,15 @@ export interface SnsAlert {
  * The whole SNS publication. If the rendering does not fit in 256 KiB, fewer findings are shown until it does
  * (the decision log keeps them all).
  */
-export function renderSnsAlert(v: Verdict): SnsAlert {
-  const attributes = renderAttributes(v);
-  const subject = renderSubject(v);
+export function renderSnsAlert(v: Verdict, publication?: PublicationContext): SnsAlert {
+  const attributes = renderAttributes(v, publication);
+  const subject = renderSubject(v, publication);
   const encoder = new TextEncoder();
   const build = (maxFindings: number, maxString: number): string =>
     JSON.stringify({
-      default: renderVerdictJson(v, maxFindings, maxString),
-      email: renderEmail(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN)),
-      https: JSON.stringify(renderChatbot(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN))),
+      default: renderVerdictJson(v, maxFindings, maxString, publication),
+      email: renderEmail(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN), publication),
+      https: JSON.stringify(renderChatbot(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN), publication)),
     });
   const fits = (message: string): boolean => encoder.encode(message).length <= SNS_MESSAGE_BUDGET_BYTES;
   for (let maxFindings = v.findings.length; ; maxFindings = Math.floor(maxFindings / 2)) {
