@@ -80,7 +80,8 @@ export class OidcWatchStack extends Stack {
       trustedIssuers: config.trustedIssuers,
     });
 
-    this.correlator = new CorrelatorFunction(this, 'Correlator', {
+    // What both judging functions (live and reconcile) are given: the same config, topics, log, table and secrets.
+    const service = {
       config,
       deployment,
       logRetentionDays,
@@ -88,7 +89,8 @@ export class OidcWatchStack extends Stack {
       decisionLog: this.decisionLog,
       idempotencyTable: this.idempotencyTable,
       gitLabTokens: this.gitLabTokens,
-    });
+    };
+    this.correlator = new CorrelatorFunction(this, 'Correlator', service);
     this.webIdentityRule = new WebIdentityRule(this, 'WebIdentityRule', { target: this.correlator.function });
 
     if (props.organizationId !== undefined) {
@@ -108,13 +110,7 @@ export class OidcWatchStack extends Stack {
     // Daily reconciliation of what the live path missed: always deployed, its schedule DISABLED unless
     // deployment.reconcile.enabled, so turning it on is a config change, not new infrastructure.
     this.reconcile = new ReconcileFunction(this, 'Reconcile', {
-      config,
-      deployment,
-      logRetentionDays,
-      alertTopic: this.alertTopic,
-      decisionLog: this.decisionLog,
-      idempotencyTable: this.idempotencyTable,
-      gitLabTokens: this.gitLabTokens,
+      ...service,
       alarmTopic: this.operationsTopic.topic,
     });
 
