@@ -30,7 +30,13 @@ export function correlatorBuildOptions(naive: boolean, outfile: string): BuildOp
     define: { 'process.env.OIDC_WATCH_CONFIG': JSON.stringify(JSON.stringify(config)) },
     ...(naive
       ? { minify: false, sourcemap: false }
-      : { minify: true, sourcemap: 'external', sourcesContent: false, mainFields: ['module', 'main'] }),
+      : {
+          minify: true,
+          keepNames: true,
+          sourcemap: 'external',
+          sourcesContent: false,
+          mainFields: ['module', 'main'],
+        }),
   };
 }
 

@@ -96,6 +96,10 @@ export class HouseFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         minify: true,
+        // Error classes name themselves from `new.target.name` (lib/core/errors.ts): without this, logs and Lambda
+        // failure records would say `QE` instead of `PublishError`. Costs a few KiB of __name() calls.
+        // See: https://esbuild.github.io/api/#keep-names
+        keepNames: true,
         sourceMap: true,
         // Mappings are enough for stack traces; embedding the sources would double the asset.
         sourcesContent: false,
