@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { buildEngine } from '../../../lib/composition';
 import { readFiles } from '../../../lib/sources/files';
-import { describeError, parseFormat, parsePositiveInt, resolveInputs, secondsSince } from '../args';
+import { describeCliError, parseFormat, parsePositiveInt, resolveInputs, secondsSince } from '../args';
 import { loadCliConfig } from '../config';
 import { judgeSource } from '../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
@@ -99,7 +99,7 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
     counts,
     {
       onVerdict: (v) => writer.write(v),
-      onError: (e) => io.stderr.write(`error: ${describeError(e)}\n`),
+      onError: (e) => io.stderr.write(`error: ${describeCliError(e)}\n`),
     },
     plan.concurrency,
   );
