@@ -2,7 +2,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['functions/cli/main.ts'],
+  // process.ts: the process edge (signals, EPIPE); it also exports `main`.
+  entryPoints: ['functions/cli/process.ts'],
   outfile: 'dist/oidc-watch.js',
   bundle: true,
   platform: 'node',

@@ -3,9 +3,10 @@
  * loop that judges a record source with bounded concurrency while keeping the source's order in the output.
  */
 import type { Config } from '../../lib/core/config';
-import { createEvaluator } from '../../lib/core/correlate';
-import { InputError, type OidcWatchError } from '../../lib/core/errors';
-import type { GitLabStats } from '../../lib/core/gitlab-port';
+import { normalizeIssuer } from '../../lib/core/policy';
+import { createEvaluator, unavailablePort } from '../../lib/core/correlate';
+import { EnvironmentError, InputError, type OidcWatchError } from '../../lib/core/errors';
+import type { GitLabDirectory, GitLabStats } from '../../lib/core/gitlab-port';
 import type { RoleAssumption } from '../../lib/core/assumption';
 import type { Logger } from '../../lib/core/logger';
 import type { RecordSource } from '../../lib/core/source';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   readonly cache?: boolean;
   /** Reads `{secretArn}` / `{secretName}` token sources; default: Secrets Manager with the usual AWS credentials. */
   readonly readSecret?: (id: string) => Promise<string>;
+  /** Told about each issuer whose token variable is missing (the run goes on; that issuer's lookups are unavailable). */
+  readonly onMissingToken?: (issuer: string, reason: string) => void;
 }
 
 /** A Secrets Manager reader created on first use only: most CLI runs take their token from the environment. */
@@ -41,20 +44,38 @@ function lazySecretsManagerReader(): (id: string) => Promise<string> {
 
 export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
   const tokens = new Map<string, string | undefined>();
-  for (const issuer of config.trustedIssuers) {
-    tokens.set(
-      issuer.issuer,
-      await resolveGitLabToken(issuer.token, {
-        env: options.env,
-        readSecret: options.readSecret ?? lazySecretsManagerReader(),
-      }),
-    );
+  const missing = new Map<string, string>();
+  const readSecret = options.readSecret ?? lazySecretsManagerReader();
+  for (const [index, issuer] of config.trustedIssuers.entries()) {
+    try {
+      const key = `trustedIssuers[${index}].token`;
+      tokens.set(
+        issuer.issuer,
+        await resolveGitLabToken(issuer.token, { env: options.env, readSecret, key }),
+      );
+    } catch (e) {
+      // A missing token variable affects only its issuer: the others, and every check that needs no GitLab, still
+      // run; this issuer's lookups answer "unavailable" with the reason, so its verdicts say why they are unverified.
+      if (!(e instanceof EnvironmentError)) throw e;
+      missing.set(
+        normalizeIssuer(issuer.issuer),
+        `not asked: no GitLab token for ${issuer.issuer} (${e.message})`,
+      );
+      options.onMissingToken?.(issuer.issuer, e.message);
+    }
   }
-  const directory = createGitLabDirectory(config.trustedIssuers, tokens, {
+  const issuers = config.trustedIssuers.filter((i) => !missing.has(normalizeIssuer(i.issuer)));
+  const directory = createGitLabDirectory(issuers, tokens, {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.cache === undefined ? {} : { cache: options.cache }),
   });
-  const evaluator = createEvaluator({ config, gitlab: directory });
+  const gitlab: GitLabDirectory = {
+    forIssuer: (issuer) => {
+      const reason = missing.get(normalizeIssuer(issuer));
+      return reason === undefined ? directory.forIssuer(issuer) : unavailablePort(reason);
+    },
+  };
+  const evaluator = createEvaluator({ config, gitlab });
   return { evaluator, gitlabStats: () => directory.stats() };
 }
 

@@ -3,7 +3,7 @@
  */
 import { ConfigError, EnvironmentError, OidcWatchError } from '../../lib/core/errors';
 import { configJsonSchema } from '../../lib/core/config';
-import { EXIT, UsageError, processIo, type CliIo } from './io';
+import { EXIT, UsageError, type CliIo } from './io';
 
 export const VERSION = '0.1.0';
 
@@ -83,17 +83,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     );
     return EXIT.error;
   }
-}
-
-/* istanbul ignore next: process entry */
-if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`oidc-watch: ${String(e)}\n`);
-      process.exitCode = EXIT.error;
-    },
-  );
 }

@@ -189,20 +189,39 @@ export class VerdictWriter {
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
   ) {}
 
-  public write(v: Verdict): void {
+  /**
+   * Resolves when the output can take more (stream backpressure): a slow or closed reader slows the run down instead
+   * of piling verdicts up in memory, and a closed pipe (EPIPE) is noticed while the run is still going.
+   */
+  public write(v: Verdict): void | Promise<void> {
     switch (this.format) {
       case 'json':
-        this.out.write(`${verdictJson(v)}\n`);
-        return;
-      case 'csv':
-        if (!this.started) this.out.write(csvHeader());
+        return this.send(`${verdictJson(v)}\n`);
+      case 'csv': {
+        const header = this.started ? '' : csvHeader();
         this.started = true;
-        this.out.write(csvRow(v));
-        return;
+        return this.send(`${header}${csvRow(v)}`);
+      }
       case 'table':
         this.rows.push(tableRow(v));
         return;
     }
+  }
+
+  private send(text: string): void | Promise<void> {
+    if (this.out.write(text)) return;
+    const out = this.out;
+    return new Promise((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+      out.on('error', done);
+    });
   }
 
   public end(): void {
@@ -231,10 +250,12 @@ export function emptyCounts(): RunCounts {
   };
 }
 
-export function renderSummary(c: RunCounts, seconds: number): string {
+export function renderSummary(c: RunCounts, seconds: number, stopped: 'interrupted' | null = null): string {
   const v = c.verdicts;
+  const head =
+    stopped === 'interrupted' ? 'summary (interrupted, the rest of the input was not read)' : 'summary';
   return (
-    `summary: ${c.records} web-identity record(s) judged in ${seconds.toFixed(2)} s: ` +
+    `${head}: ${c.records} web-identity record(s) judged in ${seconds.toFixed(2)} s: ` +
     `${v.alert} alert, ${v.unverified} unverified, ${v.ok} ok, ${v.ignored} ignored; ` +
     `${c.skipped} other event(s) skipped; ${c.errors} input error(s); ` +
     `GitLab: ${c.gitlabRequests} request(s), ${c.gitlabCacheHits} cache hit(s)\n`

@@ -80,7 +80,8 @@ async function lookup<T>(call: () => Promise<Lookup<T>>): Promise<Lookup<T>> {
 }
 
 /** Stands in for the port of a trusted issuer that has no GitLab client: every lookup is `unavailable`. */
-function unavailablePort(detail: string): GitLabPort {
+/** A port whose every lookup is unavailable for `detail`: an issuer the process cannot talk to (no token...). */
+export function unavailablePort(detail: string): GitLabPort {
   const answer = <T>(): Promise<Lookup<T>> => Promise.resolve({ status: 'unavailable', detail });
   return {
     getPipeline: answer,

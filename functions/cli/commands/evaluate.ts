@@ -4,7 +4,8 @@ import { InputError, type OidcWatchError } from '../../../lib/core/errors';
 import { readFiles } from '../../../lib/sources/files';
 import { loadCliConfig } from '../config';
 import { buildEngine, judgeSource } from '../engine';
-import { EXIT, UsageError, type CliIo } from '../io';
+import { EXIT, UsageError, runExitCode, stopReason, type CliIo } from '../io';
+import { stoppable } from '../stoppable';
 import { emptyCounts, renderSummary, VerdictWriter, type OutputFormat } from '../output';
 
 export const EVALUATE_HELP = `Usage: oidc-watch evaluate [--config FILE] [--format json|table] [PATH... | -]
@@ -61,6 +62,15 @@ export function describeError(e: OidcWatchError): string {
   return e.message;
 }
 
+/** A missing token variable is not fatal: say once what it means for that issuer's verdicts. */
+export function warnMissingToken(io: CliIo): (issuer: string, reason: string) => void {
+  return (issuer, reason) =>
+    io.stderr.write(
+      `warning: ${reason}: verdicts that need GitLab ${issuer} will be unverified (GITLAB_UNAVAILABLE, saying why); ` +
+        `checks that need no GitLab and other issuers are judged as usual\n`,
+    );
+}
+
 /** Relative paths are taken from the CLI's working directory (io.cwd), kept relative for readable messages. */
 export function resolveInputs(paths: readonly string[], cwd: string): string[] {
   return paths.map((p) => (p === '-' || isAbsolute(p) || cwd === process.cwd() ? p : resolve(cwd, p)));
@@ -91,11 +101,11 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
   }
 
   const started = process.hrtime.bigint();
-  const engine = await buildEngine(config, { env: io.env });
+  const engine = await buildEngine(config, { env: io.env, onMissingToken: warnMissingToken(io) });
   const writer = new VerdictWriter(format, io.stdout);
   const counts = emptyCounts();
   await judgeSource(
-    readFiles(resolveInputs(paths, io.cwd), { stdin: io.stdin }),
+    stoppable(readFiles(resolveInputs(paths, io.cwd), { stdin: io.stdin }), io.stop),
     engine,
     counts,
     {
@@ -104,9 +114,11 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
     },
     concurrency,
   );
+  const stopped = stopReason(io.stop);
+  // The reader of stdout is gone (`| head`): nothing more to print, not even the summary.
+  if (stopped === 'output-closed') return EXIT.outputClosed;
   writer.end();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  io.stderr.write(renderSummary(counts, seconds));
-  if (counts.errors > 0) return EXIT.error;
-  return counts.verdicts.alert + counts.verdicts.unverified > 0 ? EXIT.findings : EXIT.clean;
+  io.stderr.write(renderSummary(counts, seconds, stopped));
+  return runExitCode(counts.verdicts.alert + counts.verdicts.unverified, counts.errors, io.stop);
 }

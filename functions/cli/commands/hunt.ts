@@ -30,11 +30,12 @@ import { readFiles } from '../../../lib/sources/files';
 import { LOOKUP_EVENTS_RETENTION_DAYS, lookupEventsSource } from '../../../lib/sources/lookup-events';
 import { loadCliConfig } from '../config';
 import { buildEngine, judgeSource } from '../engine';
-import { type CliIo, EXIT, UsageError } from '../io';
+import { type CliIo, EXIT, UsageError, runExitCode, stopReason } from '../io';
+import { stoppable } from '../stoppable';
 import { emptyCounts, renderSummary, VerdictWriter } from '../output';
 import { filterSource, type HuntFilters } from '../../../lib/core/source-filter';
 import { ProgressLine } from '../progress';
-import { describeError, parseFormat, parsePositiveInt, resolveInputs } from './evaluate';
+import { describeError, parseFormat, parsePositiveInt, resolveInputs, warnMissingToken } from './evaluate';
 
 export const HUNT_HELP = `Usage: oidc-watch hunt --source athena|lookup-events|files [options] [PATH...]
 
@@ -249,10 +250,11 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   }
 
   const { config } = loadCliConfig(values.config, io.env, io.cwd);
-  const engine = await buildEngine(config, { env: io.env });
+  const engine = await buildEngine(config, { env: io.env, onMissingToken: warnMissingToken(io) });
+  // The process edge (process.ts) turns Ctrl-C and a closed stdout into io.stop; AWS sources stop polling on it.
   const controller = new AbortController();
-  const onInterrupt = () => controller.abort(new UsageError('interrupted'));
-  process.once('SIGINT', onInterrupt);
+  const onStop = () => controller.abort(new UsageError('interrupted'));
+  io.stop?.addEventListener('abort', onStop, { once: true });
   const started = process.hrtime.bigint();
   const progress = new ProgressLine(
     io.stderr,
@@ -308,7 +310,7 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       });
       break;
   }
-  source = tap(source, (item) => progress.item(item));
+  source = tap(stoppable(source, io.stop), (item) => progress.item(item));
   const writer = new VerdictWriter(format, io.stdout);
   let writerEnded = false;
   const endWriter = () => {
@@ -335,11 +337,13 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
         },
         onVerdict: (v) => {
           progress.verdict(v.verdict);
-          writer.write(v);
+          // reconcile does not wait for output: a slow reader never delays dispatching alerts.
+          void writer.write(v);
         },
       });
-      endWriter();
       progress.done();
+      if (stopReason(io.stop) === 'output-closed') return EXIT.outputClosed;
+      endWriter();
       if (athenaReport) io.stderr.write(athenaReport);
       const c = result.counts;
       const v = c.verdicts;
@@ -353,8 +357,7 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
           `${c.failed} not dispatched; ${c.duplicates} duplicate(s); ${c.skipped} other event(s) skipped; ${c.inputErrors} input error(s); ` +
           `GitLab: ${gitlab.requests} request(s), ${gitlab.cacheHits} cache hit(s)\n`,
       );
-      if (c.failed > 0 || c.inputErrors > 0) return EXIT.error;
-      return v.alert + v.unverified > 0 ? EXIT.findings : EXIT.clean;
+      return runExitCode(v.alert + v.unverified, c.failed + c.inputErrors, io.stop);
     }
 
     const counts = emptyCounts();
@@ -365,23 +368,24 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       {
         onVerdict: (v) => {
           progress.verdict(v.verdict);
-          writer.write(v);
+          return writer.write(v);
         },
         onError: printError,
       },
       concurrency,
     );
-    endWriter();
     progress.done();
+    const stopped = stopReason(io.stop);
+    if (stopped === 'output-closed') return EXIT.outputClosed;
+    endWriter();
     if (athenaReport) io.stderr.write(athenaReport);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    io.stderr.write(renderSummary(counts, seconds));
-    if (counts.errors > 0) return EXIT.error;
-    return counts.verdicts.alert + counts.verdicts.unverified > 0 ? EXIT.findings : EXIT.clean;
+    io.stderr.write(renderSummary(counts, seconds, stopped));
+    return runExitCode(counts.verdicts.alert + counts.verdicts.unverified, counts.errors, io.stop);
   } finally {
     // A source that failed part-way (Athena, LookupEvents) still gets the verdicts already judged printed.
-    endWriter();
+    if (stopReason(io.stop) !== 'output-closed') endWriter();
     progress.done();
-    process.removeListener('SIGINT', onInterrupt);
+    io.stop?.removeEventListener('abort', onStop);
   }
 }
