@@ -49,6 +49,15 @@ export const EXIT = {
   outputClosed: 141,
 } as const;
 
+export const EXIT_HELP = `Exit status:
+  0    every record judged, no alert and no unverified verdict (among those selected by --verdict/--severity)
+  1    at least one alert or unverified verdict
+  2    usage, configuration or input errors, or the self-check refused to judge (no findings)
+  3    1 and 2 together: findings AND some input could not be judged
+  130  interrupted (Ctrl-C): what was judged was printed, with the summary
+  141  the reader of the output went away (| head): stopped quietly
+`;
+
 /** The exit code of a run that judged records: the findings bit and the errors bit. */
 export function runExitCode(findings: number, errors: number, stop?: AbortSignal): number {
   const reason = stopReason(stop);

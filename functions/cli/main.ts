@@ -3,7 +3,8 @@
  */
 import { ConfigError, EnvironmentError, OidcWatchError } from '../../lib/core/errors';
 import { configJsonSchema } from '../../lib/core/config';
-import { EXIT, UsageError, type CliIo } from './io';
+import { parseArgs } from 'node:util';
+import { EXIT, EXIT_HELP, UsageError, type CliIo } from './io';
 
 export const VERSION = '0.1.0';
 
@@ -17,12 +18,40 @@ Usage: oidc-watch <command> [options]
 Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
+  validate [FILE...]       check config files (schema, issuers, session-name patterns); no GitLab, no AWS
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
   schema                   print the config file's JSON Schema
   help [command]           help for a command
 
-Run 'oidc-watch <command> --help' for its options. Exit status: 0 clean, 1 alert/unverified, 2 error.
+Options: --version, --help. Run 'oidc-watch <command> --help' for a command's options.
+
+${EXIT_HELP}`;
+
+export const SCHEMA_HELP = `Usage: oidc-watch schema
+
+Prints the JSON Schema of the config file (for editors: "$schema" in JSON, or yaml-language-server in YAML).
+The committed copy is schema/oidc-watch.config.schema.json.
 `;
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  evaluate: async (argv, io) => (await import('./commands/evaluate')).runEvaluate(argv, io),
+  hunt: async (argv, io) => (await import('./commands/hunt')).runHunt(argv, io),
+  validate: async (argv, io) => (await import('./commands/validate')).runValidate(argv, io),
+  'athena-sql': async (argv, io) => (await import('./commands/athena-sql')).runAthenaSql(argv, io),
+  schema: (argv, io) => Promise.resolve(runSchema(argv, io)),
+};
+
+function runSchema(argv: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  io.stdout.write(values.help ? SCHEMA_HELP : `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  return EXIT.clean;
+}
 
 /** node:util parseArgs throws TypeErrors with codes ERR_PARSE_ARGS_*: they are usage errors. */
 function isParseArgsError(e: unknown): e is Error & { code: string } {
@@ -34,16 +63,9 @@ function isParseArgsError(e: unknown): e is Error & { code: string } {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (run) return await run(rest, io);
     switch (command) {
-      case 'evaluate':
-        return await (await import('./commands/evaluate')).runEvaluate(rest, io);
-      case 'hunt':
-        return await (await import('./commands/hunt')).runHunt(rest, io);
-      case 'athena-sql':
-        return await (await import('./commands/athena-sql')).runAthenaSql(rest, io);
-      case 'schema':
-        io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-        return EXIT.clean;
       case '--version':
       case '-V':
         io.stdout.write(`${VERSION}\n`);
@@ -51,11 +73,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case undefined:
       case 'help':
       case '--help':
-      case '-h':
-        if (rest[0] === 'evaluate' || rest[0] === 'hunt' || rest[0] === 'athena-sql')
-          return await main([rest[0], '--help'], io);
+      case '-h': {
+        const topic =
+          rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
+        if (rest[0] !== undefined && topic) return await topic(['--help'], io);
+        if (rest[0] !== undefined) throw new UsageError(`no help for unknown command '${rest[0]}'`);
         io.stdout.write(MAIN_HELP);
         return command === undefined ? EXIT.error : EXIT.clean;
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

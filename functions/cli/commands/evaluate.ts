@@ -1,14 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError, type OidcWatchError } from '../../../lib/core/errors';
 import { readFiles } from '../../../lib/sources/files';
 import { loadCliConfig } from '../config';
-import { buildEngine, judgeSource } from '../engine';
-import { EXIT, UsageError, runExitCode, stopReason, type CliIo } from '../io';
-import { stoppable } from '../stoppable';
-import { emptyCounts, renderSummary, VerdictWriter, type OutputFormat } from '../output';
+import { buildEngine } from '../engine';
+import { EXIT, EXIT_HELP, UsageError, type CliIo } from '../io';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, planOutput, stderrLogger } from '../output-options';
+import { ProgressLine, tapProgress } from '../progress';
+import { runJudging } from '../run-judging';
 
-export const EVALUATE_HELP = `Usage: oidc-watch evaluate [--config FILE] [--format json|table] [PATH... | -]
+export { describeError } from '../describe-error';
+import type { OutputFormat } from '../output';
+
+export const EVALUATE_HELP = `Usage: oidc-watch evaluate [--config FILE] [options] [PATH... | -]
 
 Judges every AssumeRoleWithWebIdentity record in the input against the policy in the config file and
 GitLab's record of the pipeline, and prints one verdict per record.
@@ -21,23 +24,27 @@ Input (any mix; other CloudTrail events are skipped and counted):
 
 Options:
   -c, --config FILE   policy file (YAML or JSON). Default: $OIDC_WATCH_CONFIG_FILE, else ./oidc-watch.config.yaml
-  -f, --format FMT    json (JSON Lines, default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N records judged at once (default 64; GitLab requests are bounded per instance by the config)
+      --no-self-check judge even when the self-check (oidc-watch doctor) finds the config or token broken
   -h, --help          this help
 
+${OUTPUT_HELP}
 GitLab token: per trusted issuer in the config, token: {env: NAME} or {file: PATH}; without one, GITLAB_TOKEN.
-The token needs only the read_api scope and never appears in output or logs.
+The token needs only the read_api scope and never appears in output or logs. A missing token variable affects
+only its issuer: its verdicts are unverified and say why; everything else is judged as usual.
+
+Before judging, the CLI checks each issuer (oidc-watch doctor): an API that is not GitLab's at apiUrl, a rejected
+token, or a pinned project the token cannot see would turn into false alerts, so it stops with exit 2 instead.
 
 Verdicts: alert (breaks policy), unverified (a check could not be completed: never treated as ok), ok, ignored
-(not a production role, or an ignored issuer). A summary goes to stderr.
+(not a production role, or an ignored issuer). A summary goes to stderr; on a terminal, a progress line shows
+files done, records, rate and ETA.
 
-Exit status: 0 no alert or unverified verdict; 1 at least one alert or unverified; 2 usage, configuration or
-input errors (some input could not be judged; verdicts for the rest are still printed).
-
+${EXIT_HELP}
 Examples:
   oidc-watch evaluate --config oidc-watch.config.yaml ./trail-bucket/AWSLogs/
   aws s3 cp s3://trail/AWSLogs/.../file.json.gz - | oidc-watch evaluate -c policy.yaml -
-  oidc-watch evaluate -c policy.yaml --format json event.json | jq 'select(.verdict=="alert")'
+  oidc-watch evaluate -c policy.yaml --verdict alert --severity critical -o alerts.csv ./trail-bucket/
 `;
 
 export function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
@@ -52,14 +59,6 @@ export function parsePositiveInt(name: string, value: string | undefined, fallba
   if (!Number.isInteger(n) || n < 1 || n > 10_000)
     throw new UsageError(`${name} must be a whole number from 1 to 10000, not '${value}'`);
   return n;
-}
-
-export function describeError(e: OidcWatchError): string {
-  if (e instanceof InputError) {
-    const where = e.record === undefined ? e.source : `${e.source}: record ${e.record}`;
-    return e.message.startsWith(e.source) ? e.message : `${where}: ${e.message}`;
-  }
-  return e.message;
 }
 
 /** A missing token variable is not fatal: say once what it means for that issuer's verdicts. */
@@ -83,42 +82,39 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
     strict: true,
     options: {
       config: { type: 'string', short: 'c' },
-      format: { type: 'string', short: 'f' },
       concurrency: { type: 'string' },
+      'no-self-check': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {
     io.stdout.write(EVALUATE_HELP);
     return EXIT.clean;
   }
-  const format = parseFormat(values.format, io.stdout.isTTY === true);
+  const plan = planOutput(values, io);
   const concurrency = parsePositiveInt('--concurrency', values.concurrency, 64);
-  const { config } = loadCliConfig(values.config, io.env, io.cwd);
+  const { config, path } = loadCliConfig(values.config, io.env, io.cwd);
   const paths = positionals.length > 0 ? positionals : ['-'];
   if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     throw new UsageError('no input: give PATH... or pipe records on stdin (oidc-watch evaluate --help)');
   }
-
-  const started = process.hrtime.bigint();
-  const engine = await buildEngine(config, { env: io.env, onMissingToken: warnMissingToken(io) });
-  const writer = new VerdictWriter(format, io.stdout);
-  const counts = emptyCounts();
-  await judgeSource(
-    stoppable(readFiles(resolveInputs(paths, io.cwd), { stdin: io.stdin }), io.stop),
-    engine,
-    counts,
-    {
-      onVerdict: (v) => writer.write(v),
-      onError: (e) => io.stderr.write(`error: ${describeError(e)}\n`),
-    },
-    concurrency,
+  if (plan.verbose) io.stderr.write(`config: ${path}\n`);
+  const engine = await buildEngine(config, {
+    env: io.env,
+    logger: stderrLogger(io, plan),
+    ...(plan.quiet ? {} : { onMissingToken: warnMissingToken(io) }),
+  });
+  const inputs = resolveInputs(paths, io.cwd);
+  const progress = new ProgressLine(
+    io.stderr,
+    !plan.quiet && io.stderr.isTTY === true,
+    () => engine.gitlabStats().requests,
+    null,
+    Date.now,
+    'evaluate',
   );
-  const stopped = stopReason(io.stop);
-  // The reader of stdout is gone (`| head`): nothing more to print, not even the summary.
-  if (stopped === 'output-closed') return EXIT.outputClosed;
-  writer.end();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  io.stderr.write(renderSummary(counts, seconds, stopped));
-  return runExitCode(counts.verdicts.alert + counts.verdicts.unverified, counts.errors, io.stop);
+  progress.countFiles(inputs);
+  const source = tapProgress(readFiles(inputs, { stdin: io.stdin }), progress);
+  return runJudging({ source, engine, plan, concurrency, progress }, io);
 }

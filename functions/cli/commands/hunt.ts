@@ -21,21 +21,29 @@ import {
   roleGlobs,
 } from '../../../lib/core/athena-sql';
 import type { OidcWatchError } from '../../../lib/core/errors';
-import type { Logger } from '../../../lib/core/logger';
 import type { AlertPublisher } from '../../../lib/core/ports';
 import { reconcile } from '../../../lib/core/reconcile';
-import type { RecordSource, SourceItem } from '../../../lib/core/source';
+import type { RecordSource } from '../../../lib/core/source';
 import { athenaSource } from '../../../lib/sources/athena';
 import { readFiles } from '../../../lib/sources/files';
 import { LOOKUP_EVENTS_RETENTION_DAYS, lookupEventsSource } from '../../../lib/sources/lookup-events';
 import { loadCliConfig } from '../config';
-import { buildEngine, judgeSource } from '../engine';
-import { type CliIo, EXIT, UsageError, runExitCode, stopReason } from '../io';
+import { buildEngine } from '../engine';
+import { type CliIo, EXIT, EXIT_HELP, UsageError, runExitCode, stopReason } from '../io';
 import { stoppable } from '../stoppable';
-import { emptyCounts, renderSummary, VerdictWriter } from '../output';
+import { VerdictWriter } from '../output';
+import {
+  OUTPUT_HELP,
+  OUTPUT_OPTIONS,
+  openOutput,
+  planOutput,
+  selected,
+  stderrLogger,
+} from '../output-options';
+import { runJudging } from '../run-judging';
 import { filterSource, type HuntFilters } from '../../../lib/core/source-filter';
-import { ProgressLine } from '../progress';
-import { describeError, parseFormat, parsePositiveInt, resolveInputs, warnMissingToken } from './evaluate';
+import { ProgressLine, tapProgress } from '../progress';
+import { describeError, parsePositiveInt, resolveInputs, warnMissingToken } from './evaluate';
 
 export const HUNT_HELP = `Usage: oidc-watch hunt --source athena|lookup-events|files [options] [PATH...]
 
@@ -67,14 +75,15 @@ Options:
       --alert-topic ARN    alert topic (default $ALERT_TOPIC_ARN); with --reconcile
       --idempotency-table T  the service's idempotency table (default $IDEMPOTENCY_TABLE): shares "already alerted"
                            with the live path. Optional
-  -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
+      --no-self-check      judge even when the self-check (oidc-watch doctor) finds the config or token broken
   -h, --help               this help
 
+${OUTPUT_HELP}
 AWS credentials and the region of Athena and S3 come from the usual AWS SDK sources (AWS_PROFILE, AWS_REGION...).
 On a terminal, a progress line on stderr shows records scanned, verdicts, GitLab requests, rate and ETA.
 
-Exit status: 0 no alert or unverified verdict; 1 at least one; 2 usage, configuration, input or dispatch errors.
+${EXIT_HELP}With --reconcile, events that could not be dispatched count as errors (2 or 3).
 
 Examples:
   oidc-watch hunt -s athena --since 90d --role prod-deploy --format csv > prod-deploy.csv
@@ -117,25 +126,6 @@ function checkName(flag: string, value: string | undefined, fallback: string): s
   return name;
 }
 
-function tap(source: RecordSource, observe: (item: SourceItem) => void): RecordSource {
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const item of source) {
-        observe(item);
-        yield item;
-      }
-    },
-  };
-}
-
-function stderrLogger(io: CliIo): Logger {
-  const line = (level: string) => (obj: object, msg?: string) => {
-    const detail = 'error' in obj && typeof obj.error === 'string' ? `: ${obj.error}` : '';
-    io.stderr.write(`${level}: ${msg ?? ''}${detail}\n`);
-  };
-  return { debug: () => undefined, info: () => undefined, warn: line('warning'), error: line('error') };
-}
-
 function regionOfArn(arn: string): string | undefined {
   const region = arn.split(':')[3];
   return region && REGION.test(region) ? region : undefined;
@@ -162,9 +152,10 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       'decision-prefix': { type: 'string' },
       'alert-topic': { type: 'string' },
       'idempotency-table': { type: 'string' },
-      format: { type: 'string', short: 'f' },
       concurrency: { type: 'string' },
+      'no-self-check': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {
@@ -174,7 +165,7 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
 
   // Everything the user typed is validated before any AWS or GitLab call.
   const kind = parseSource(values.source);
-  const format = parseFormat(values.format, io.stdout.isTTY === true);
+  const plan = planOutput(values, io);
   const reconciling = values.reconcile === true;
   const concurrency = parsePositiveInt('--concurrency', values.concurrency, reconciling ? 4 : 64);
   const now = new Date();
@@ -242,7 +233,7 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       ? createIdempotentPublisher(sns, {
           client: new DynamoDBClient({}),
           tableName,
-          logger: stderrLogger(io),
+          logger: stderrLogger(io, plan),
         })
       : sns;
     const decisions = createS3DecisionLog(new S3Client({ followRegionRedirects: true }), { bucket, prefix });
@@ -250,7 +241,11 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   }
 
   const { config } = loadCliConfig(values.config, io.env, io.cwd);
-  const engine = await buildEngine(config, { env: io.env, onMissingToken: warnMissingToken(io) });
+  const engine = await buildEngine(config, {
+    env: io.env,
+    logger: stderrLogger(io, plan),
+    ...(plan.quiet ? {} : { onMissingToken: warnMissingToken(io) }),
+  });
   // The process edge (process.ts) turns Ctrl-C and a closed stdout into io.stop; AWS sources stop polling on it.
   const controller = new AbortController();
   const onStop = () => controller.abort(new UsageError('interrupted'));
@@ -258,7 +253,7 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   const started = process.hrtime.bigint();
   const progress = new ProgressLine(
     io.stderr,
-    io.stderr.isTTY === true,
+    !plan.quiet && io.stderr.isTTY === true,
     () => engine.gitlabStats().requests,
     kind === 'lookup-events' && since && until ? { since, until } : null,
   );
@@ -267,9 +262,12 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   let source: RecordSource;
   let athenaReport: string | null = null;
   switch (kind) {
-    case 'files':
-      source = filterSource(readFiles(resolveInputs(positionals, io.cwd), { stdin: io.stdin }), filters);
+    case 'files': {
+      const inputs = resolveInputs(positionals, io.cwd);
+      progress.countFiles(inputs);
+      source = filterSource(tapProgress(readFiles(inputs, { stdin: io.stdin }), progress), filters);
       break;
+    }
     case 'lookup-events': {
       const clients = new Map<string, CloudTrailClient>();
       source = filterSource(
@@ -310,13 +308,24 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       });
       break;
   }
-  source = tap(stoppable(source, io.stop), (item) => progress.item(item));
-  const writer = new VerdictWriter(format, io.stdout);
+  if (kind !== 'files') source = tapProgress(source, progress);
+  if (!publishers) {
+    const run = { source, engine, plan, concurrency, progress, report: () => athenaReport };
+    return runJudging(run, io).finally(() => io.stop?.removeEventListener('abort', onStop));
+  }
+  source = stoppable(source, io.stop);
+  const target = openOutput(plan, io);
+  const writer = new VerdictWriter(plan.format, target.stream, {
+    colour: plan.colour,
+    width: plan.width,
+    sortByTime: plan.sortByTime,
+  });
   let writerEnded = false;
-  const endWriter = () => {
+  const endWriter = async () => {
     if (writerEnded) return;
     writerEnded = true;
-    writer.end();
+    await writer.end();
+    await target.close();
   };
   const printError = (e: OidcWatchError) => {
     progress.done();
@@ -324,67 +333,43 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   };
 
   try {
-    if (publishers) {
-      const result = await reconcile(source, {
-        evaluate: (a) => engine.evaluator.evaluate(a),
-        alerts: publishers.alerts,
-        decisions: publishers.decisions,
-        logger: stderrLogger(io),
-        concurrency,
-        signal: controller.signal,
-        onItem: (item) => {
-          if (item.kind === 'error') printError(item.error);
-        },
-        onVerdict: (v) => {
-          progress.verdict(v.verdict);
-          // reconcile does not wait for output: a slow reader never delays dispatching alerts.
-          void writer.write(v);
-        },
-      });
-      progress.done();
-      if (stopReason(io.stop) === 'output-closed') return EXIT.outputClosed;
-      endWriter();
-      if (athenaReport) io.stderr.write(athenaReport);
-      const c = result.counts;
-      const v = c.verdicts;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const gitlab = engine.gitlabStats();
-      for (const f of result.failures)
-        io.stderr.write(`error: event ${f.eventId} not dispatched: ${f.error}\n`);
+    const result = await reconcile(source, {
+      evaluate: (a) => engine.evaluator.evaluate(a),
+      alerts: publishers.alerts,
+      decisions: publishers.decisions,
+      logger: stderrLogger(io, plan),
+      concurrency,
+      signal: controller.signal,
+      onItem: (item) => {
+        if (item.kind === 'error') printError(item.error);
+      },
+      onVerdict: (v) => {
+        progress.verdict(v.verdict);
+        // reconcile does not wait for output: a slow reader never delays dispatching alerts.
+        if (selected(plan, v)) void writer.write(v);
+      },
+    });
+    progress.done();
+    if (stopReason(io.stop) === 'output-closed') return EXIT.outputClosed;
+    await endWriter();
+    if (athenaReport) io.stderr.write(athenaReport);
+    const c = result.counts;
+    const v = c.verdicts;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const gitlab = engine.gitlabStats();
+    for (const f of result.failures)
+      io.stderr.write(`error: event ${f.eventId} not dispatched: ${f.error}\n`);
+    if (!plan.quiet)
       io.stderr.write(
         `reconcile: ${c.assumptions} web-identity record(s) read in ${seconds.toFixed(2)} s: ${c.alreadyJudged} already judged, ` +
           `${c.dispatched} judged and dispatched now (${v.alert} alert, ${v.unverified} unverified, ${v.ok} ok, ${v.ignored} ignored), ` +
           `${c.failed} not dispatched; ${c.duplicates} duplicate(s); ${c.skipped} other event(s) skipped; ${c.inputErrors} input error(s); ` +
           `GitLab: ${gitlab.requests} request(s), ${gitlab.cacheHits} cache hit(s)\n`,
       );
-      return runExitCode(v.alert + v.unverified, c.failed + c.inputErrors, io.stop);
-    }
-
-    const counts = emptyCounts();
-    await judgeSource(
-      source,
-      engine,
-      counts,
-      {
-        onVerdict: (v) => {
-          progress.verdict(v.verdict);
-          return writer.write(v);
-        },
-        onError: printError,
-      },
-      concurrency,
-    );
-    progress.done();
-    const stopped = stopReason(io.stop);
-    if (stopped === 'output-closed') return EXIT.outputClosed;
-    endWriter();
-    if (athenaReport) io.stderr.write(athenaReport);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    io.stderr.write(renderSummary(counts, seconds, stopped));
-    return runExitCode(counts.verdicts.alert + counts.verdicts.unverified, counts.errors, io.stop);
+    return runExitCode(v.alert + v.unverified, c.failed + c.inputErrors, io.stop);
   } finally {
     // A source that failed part-way (Athena, LookupEvents) still gets the verdicts already judged printed.
-    if (stopReason(io.stop) !== 'output-closed') endWriter();
+    if (stopReason(io.stop) !== 'output-closed') await endWriter();
     progress.done();
     io.stop?.removeEventListener('abort', onStop);
   }
