@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_GITLAB, demoConfig } from '../../examples/demo/scenarios';
 import { makeWebIdentityRecord } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'oidc-watch.js');
