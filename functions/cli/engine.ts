@@ -34,7 +34,7 @@ export interface EngineOptions {
 }
 
 /** A Secrets Manager reader created on first use only: most CLI runs take their token from the environment. */
-function lazySecretsManagerReader(): (id: string) => Promise<string> {
+export function lazySecretsManagerReader(): (id: string) => Promise<string> {
   let reader: ((id: string) => Promise<string>) | undefined;
   return (id) => {
     reader ??= createSecretReader(new SecretsManagerClient({}));

@@ -5,6 +5,7 @@ import { ConfigError, EnvironmentError, OidcWatchError } from '../../lib/core/er
 import { configJsonSchema } from '../../lib/core/config';
 import { parseArgs } from 'node:util';
 import { EXIT, EXIT_HELP, UsageError, type CliIo } from './io';
+import { SelfCheckRefusedError } from './self-check';
 
 export const VERSION = '0.1.0';
 
@@ -18,6 +19,7 @@ Usage: oidc-watch <command> [options]
 Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
+  doctor                   check the config, each GitLab issuer's API and token, and the pinned projects
   validate [FILE...]       check config files (schema, issuers, session-name patterns); no GitLab, no AWS
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
   schema                   print the config file's JSON Schema
@@ -38,6 +40,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   evaluate: async (argv, io) => (await import('./commands/evaluate')).runEvaluate(argv, io),
   hunt: async (argv, io) => (await import('./commands/hunt')).runHunt(argv, io),
+  doctor: async (argv, io) => (await import('./commands/doctor')).runDoctor(argv, io),
   validate: async (argv, io) => (await import('./commands/validate')).runValidate(argv, io),
   'athena-sql': async (argv, io) => (await import('./commands/athena-sql')).runAthenaSql(argv, io),
   schema: (argv, io) => Promise.resolve(runSchema(argv, io)),
@@ -95,7 +98,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`oidc-watch: configuration error${e.key ? ` at '${e.key}'` : ''}: ${e.message}\n`);
       return EXIT.error;
     }
-    if (e instanceof EnvironmentError) {
+    if (e instanceof EnvironmentError || e instanceof SelfCheckRefusedError) {
       io.stderr.write(`oidc-watch: ${e.message}\n`);
       return EXIT.error;
     }

@@ -301,7 +301,8 @@ describe('oidc-watch evaluate (end to end, real HTTP to the GitLab stand-in)', (
     expect(good?.verdict).toBe('unverified');
     const unavailable = good?.findings.find((f) => f.code === 'GITLAB_UNAVAILABLE');
     expect(unavailable?.message).toContain('OIDC_WATCH_TEST_NO_SUCH_TOKEN');
-    expect(r.stderr).toMatch(/warning: .*OIDC_WATCH_TEST_NO_SUCH_TOKEN.*unverified/);
+    expect(r.stderr).toMatch(/OIDC_WATCH_TEST_NO_SUCH_TOKEN.*unverified/);
+    expect(r.stderr).not.toContain('refusing');
   });
 
   it('says "GitLab could not answer" once per finding, not twice (issue 11)', async () => {

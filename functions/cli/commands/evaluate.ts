@@ -7,6 +7,7 @@ import { EXIT, EXIT_HELP, UsageError, type CliIo } from '../io';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, planOutput, stderrLogger } from '../output-options';
 import { ProgressLine, tapProgress } from '../progress';
 import { runJudging } from '../run-judging';
+import { preflight } from '../self-check';
 
 export { describeError } from '../describe-error';
 import type { OutputFormat } from '../output';
@@ -100,10 +101,13 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
     throw new UsageError('no input: give PATH... or pipe records on stdin (oidc-watch evaluate --help)');
   }
   if (plan.verbose) io.stderr.write(`config: ${path}\n`);
+  const skipSelfCheck = values['no-self-check'] === true;
+  await preflight(config, io, { skip: skipSelfCheck, quiet: plan.quiet, verbose: plan.verbose });
   const engine = await buildEngine(config, {
     env: io.env,
     logger: stderrLogger(io, plan),
-    ...(plan.quiet ? {} : { onMissingToken: warnMissingToken(io) }),
+    // The self-check already said it; without it, say it here.
+    ...(plan.quiet || !skipSelfCheck ? {} : { onMissingToken: warnMissingToken(io) }),
   });
   const inputs = resolveInputs(paths, io.cwd);
   const progress = new ProgressLine(

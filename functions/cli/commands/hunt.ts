@@ -37,6 +37,7 @@ import {
   stderrLogger,
 } from '../output-options';
 import { runJudging } from '../run-judging';
+import { preflight } from '../self-check';
 import { filterSource, type HuntFilters } from '../../../lib/core/source-filter';
 import { ProgressLine, tapProgress } from '../progress';
 import { describeError, parsePositiveInt, resolveInputs, warnMissingToken } from './evaluate';
@@ -237,10 +238,12 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
   }
 
   const { config } = loadCliConfig(values.config, io.env, io.cwd);
+  const skipSelfCheck = values['no-self-check'] === true;
+  await preflight(config, io, { skip: skipSelfCheck, quiet: plan.quiet, verbose: plan.verbose });
   const engine = await buildEngine(config, {
     env: io.env,
     logger: stderrLogger(io, plan),
-    ...(plan.quiet ? {} : { onMissingToken: warnMissingToken(io) }),
+    ...(plan.quiet || !skipSelfCheck ? {} : { onMissingToken: warnMissingToken(io) }),
   });
   // The process edge (process.ts) turns Ctrl-C and a closed stdout into io.stop; AWS sources stop polling on it.
   const controller = new AbortController();
