@@ -1,83 +1,13 @@
 /**
- * Wiring shared by `evaluate`, `hunt` and the demo: config -> GitLab tokens -> GitLab directory -> evaluator, and the
- * loop that judges a record source with bounded concurrency while keeping the source's order in the output.
+ * The loop that judges a record source for `evaluate`, `hunt` and the demo with bounded concurrency while keeping the
+ * source's order in the output. The engine itself comes from the composition module (lib/composition).
  */
-import type { Config } from '../../lib/core/config';
-import { normalizeIssuer } from '../../lib/core/policy';
-import { createEvaluator, unavailablePort } from '../../lib/core/correlate';
-import { EnvironmentError, InputError, type OidcWatchError } from '../../lib/core/errors';
-import type { GitLabDirectory, GitLabStats } from '../../lib/core/gitlab-port';
 import type { RoleAssumption } from '../../lib/core/assumption';
-import type { Logger } from '../../lib/core/logger';
+import { InputError, type OidcWatchError } from '../../lib/core/errors';
 import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createGitLabDirectory } from '../../lib/adapters/gitlab';
-import { createSecretReader } from '../../lib/adapters/secrets';
-import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
+import type { Engine } from '../../lib/composition';
 import type { RunCounts } from './output';
-
-export interface Engine {
-  readonly evaluator: ReturnType<typeof createEvaluator>;
-  gitlabStats(): GitLabStats;
-}
-
-export interface EngineOptions {
-  readonly env: NodeJS.ProcessEnv;
-  readonly logger?: Logger;
-  /** false only for the benchmark's naive baseline. */
-  readonly cache?: boolean;
-  /** Reads `{secretArn}` / `{secretName}` token sources; default: Secrets Manager with the usual AWS credentials. */
-  readonly readSecret?: (id: string) => Promise<string>;
-  /** Told about each issuer whose token variable is missing (the run goes on; that issuer's lookups are unavailable). */
-  readonly onMissingToken?: (issuer: string, reason: string) => void;
-}
-
-/** A Secrets Manager reader created on first use only: most CLI runs take their token from the environment. */
-export function lazySecretsManagerReader(): (id: string) => Promise<string> {
-  let reader: ((id: string) => Promise<string>) | undefined;
-  return (id) => {
-    reader ??= createSecretReader(new SecretsManagerClient({}));
-    return reader(id);
-  };
-}
-
-export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
-  const tokens = new Map<string, string | undefined>();
-  const missing = new Map<string, string>();
-  const readSecret = options.readSecret ?? lazySecretsManagerReader();
-  for (const [index, issuer] of config.trustedIssuers.entries()) {
-    try {
-      const key = `trustedIssuers[${index}].token`;
-      tokens.set(
-        issuer.issuer,
-        await resolveGitLabToken(issuer.token, { env: options.env, readSecret, key }),
-      );
-    } catch (e) {
-      // A missing token variable affects only its issuer: the others, and every check that needs no GitLab, still
-      // run; this issuer's lookups answer "unavailable" with the reason, so its verdicts say why they are unverified.
-      if (!(e instanceof EnvironmentError)) throw e;
-      missing.set(
-        normalizeIssuer(issuer.issuer),
-        `not asked: no GitLab token for ${issuer.issuer} (${e.message})`,
-      );
-      options.onMissingToken?.(issuer.issuer, e.message);
-    }
-  }
-  const issuers = config.trustedIssuers.filter((i) => !missing.has(normalizeIssuer(i.issuer)));
-  const directory = createGitLabDirectory(issuers, tokens, {
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.cache === undefined ? {} : { cache: options.cache }),
-  });
-  const gitlab: GitLabDirectory = {
-    forIssuer: (issuer) => {
-      const reason = missing.get(normalizeIssuer(issuer));
-      return reason === undefined ? directory.forIssuer(issuer) : unavailablePort(reason);
-    },
-  };
-  const evaluator = createEvaluator({ config, gitlab });
-  return { evaluator, gitlabStats: () => directory.stats() };
-}
 
 export interface JudgeHandlers {
   onVerdict(v: Verdict): void | Promise<void>;

@@ -88,7 +88,12 @@ function formatOf(value: string | undefined, outputFile: string | null, tty: boo
 }
 
 /** Validates the shared options (pure apart from reading the environment and the terminal's width). */
-export function planOutput(values: OutputValues, io: CliIo): OutputPlan {
+export function planOutput(
+  values: OutputValues,
+  io: Pick<CliIo, 'env' | 'cwd'> & {
+    readonly stdout: { readonly isTTY?: boolean; readonly columns?: number };
+  },
+): OutputPlan {
   if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose cannot be combined');
   const outputFile = values.output === undefined ? null : resolve(io.cwd, values.output);
   if (values.output === '') throw new UsageError('--output needs a file name');

@@ -5,8 +5,9 @@
 import type { OidcWatchError } from '../../lib/core/errors';
 import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
-import { describeError } from './describe-error';
-import { judgeSource, type Engine } from './engine';
+import type { Engine } from '../../lib/composition';
+import { describeError, secondsSince } from './args';
+import { judgeSource } from './engine';
 import { EXIT, runExitCode, stopReason, type CliIo } from './io';
 import { emptyCounts, renderSummary, VerdictWriter } from './output';
 import { filterNote, openOutput, selected, type OutputPlan } from './output-options';
@@ -75,8 +76,7 @@ export async function runJudging(run: JudgingRun, io: CliIo): Promise<number> {
   const report = run.report?.();
   if (report) io.stderr.write(report);
   if (!plan.quiet || stopped === 'interrupted') {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    io.stderr.write(renderSummary(counts, seconds, stopped));
+    io.stderr.write(renderSummary(counts, secondsSince(started), stopped));
     io.stderr.write(filterNote(plan, shown));
   }
   return runExitCode(shownFindings, counts.errors, io.stop);

@@ -1,96 +1,137 @@
 /**
- * The self-check's requests to one GitLab instance: GET /version (is this GitLab's REST API, is the token accepted),
- * GET /personal_access_tokens/self (scopes, revoked, expiry), GET /projects/:id for each pinned project. One attempt
- * each, with a deadline: a diagnosis, not a lookup, so no retries; what GitLab answered is judged by
- * lib/core/self-check.ts. The token goes only into the PRIVATE-TOKEN header, never into a probe's description.
- * See: https://docs.gitlab.com/api/rest/authentication/#personalprojectgroup-access-tokens
+ * The probes behind the self-check (lib/core/self-check.ts) for one trusted issuer: `GET /version` (the API answers at
+ * apiUrl and accepts the token), `GET /personal_access_tokens/self` (the token's scopes; GitLab 15.5+) and
+ * `GET /projects/:id` for each pinned project. Shared by the Lambda's init self-check and `oidc-watch doctor`.
+ *
+ * Plain fetch with one deadline per probe and no retries: a self-check reports the state of things as they are, and
+ * the token never appears in anything it returns.
+ * See: https://docs.gitlab.com/api/version/ and https://docs.gitlab.com/api/personal_access_tokens/
  */
-import type { TrustedIssuer } from '../core/config';
-import type { IssuerProbes, ProbeAnswer, TokenState } from '../core/self-check';
+import type { IssuerProbes, Probe, TokenState } from '../core/self-check';
 
-export interface SelfCheckOptions {
-  /** Deadline per request; default: the issuer's lookupTimeoutMs. */
-  readonly timeoutMs?: number;
-  /** Requests to the pinned projects in flight at once (default 4). */
-  readonly concurrency?: number;
+export interface GitLabSelfCheckOptions {
+  readonly issuer: string;
+  /** The REST API base, e.g. https://gitlab.com/api/v4. */
+  readonly apiUrl: string;
+  readonly token: TokenState;
+  /** The token itself when `token.state` is `set` (never returned, never logged). */
+  readonly tokenValue?: string;
+  readonly pinnedProjectIds: readonly number[];
+  /** Per probe, milliseconds. */
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
 }
 
-function errorCode(error: unknown): string {
-  // undici: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }); checked structurally (other realms).
-  if (typeof error === 'object' && error !== null) {
-    const cause = (error as { cause?: unknown }).cause;
-    if (typeof cause === 'object' && cause !== null) {
-      const { code, message } = cause as { code?: unknown; message?: unknown };
-      if (typeof code === 'string') return code;
-      if (typeof message === 'string') return message.slice(0, 80);
-    }
-    const name = (error as { name?: unknown }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+const MAX_DETAIL = 160;
+
+function short(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_DETAIL);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const code = typeof cause?.code === 'string' ? ` (${cause.code})` : '';
+    return short(`${error.name === 'TimeoutError' ? 'timed out' : error.message}${code}`);
   }
-  return 'network error';
+  return short(String(error));
 }
 
-async function probe(
-  apiUrl: string,
-  path: string,
-  token: string | undefined,
-  timeoutMs: number,
-): Promise<ProbeAnswer> {
+async function getJson(
+  url: string,
+  options: GitLabSelfCheckOptions,
+): Promise<Probe<Record<string, unknown>>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.tokenValue !== undefined) headers['private-token'] = options.tokenValue;
   let response: Response;
   try {
-    response = await fetch(`${apiUrl.replace(/\/+$/, '')}${path}`, {
-      headers: { accept: 'application/json', ...(token === undefined ? {} : { 'private-token': token }) },
-      // Never follow: a redirect is an answer about the configuration (a login page, another host).
+    response = await (options.fetch ?? fetch)(url, {
+      headers,
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    const code = errorCode(error);
-    return { kind: 'unreachable', detail: code === 'timeout' ? `no answer within ${timeoutMs} ms` : code };
+    return { status: 'unreachable', detail: describe(error) };
   }
-  const contentType = response.headers.get('content-type') ?? '';
   const text = await response.text().catch(() => '');
-  if (response.status >= 300 && response.status < 400) {
-    const location = response.headers.get('location');
+  const isJson = (response.headers.get('content-type') ?? '').includes('json');
+  if (response.status >= 300 && response.status < 400)
     return {
-      kind: 'other',
-      status: response.status,
-      contentType: `a redirect${location ? ` to ${new URL(location, apiUrl).origin}${new URL(location, apiUrl).pathname}` : ''}`,
+      status: 'not-gitlab',
+      detail: `redirect ${response.status} to ${short(response.headers.get('location') ?? '?')}`,
     };
+  if (!response.ok) {
+    let message = isJson ? text : response.statusText;
+    try {
+      const body: unknown = JSON.parse(text);
+      if (typeof body === 'object' && body !== null) {
+        const m =
+          (body as { message?: unknown; error?: unknown }).message ?? (body as { error?: unknown }).error;
+        if (typeof m === 'string') message = m;
+      }
+    } catch {
+      // Not JSON: keep the status text.
+    }
+    return { status: 'http', code: response.status, detail: short(message) };
   }
-  if (!contentType.includes('json')) return { kind: 'other', status: response.status, contentType };
   try {
-    return { kind: 'json', status: response.status, body: JSON.parse(text) as unknown };
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    return { kind: 'other', status: response.status, contentType: `${contentType} that is not valid JSON` };
+    const body: unknown = JSON.parse(text);
+    if (isJson && typeof body === 'object' && body !== null && !Array.isArray(body))
+      return { status: 'ok', value: body as Record<string, unknown> };
+  } catch {
+    // Falls through: a 2xx that is not a JSON object is not GitLab's API.
   }
+  return {
+    status: 'not-gitlab',
+    detail: `${response.status} ${short(response.headers.get('content-type') ?? 'no content type')}`,
+  };
 }
 
-/** Runs the requests for one issuer. `token` is the resolved value when `state` is 'present'. */
-export async function runGitLabSelfCheck(
-  issuer: TrustedIssuer,
-  token: { readonly state: TokenState; readonly value?: string },
-  projectIds: readonly number[],
-  options: SelfCheckOptions = {},
-): Promise<IssuerProbes> {
-  const base = { issuer: issuer.issuer, apiUrl: issuer.apiUrl, token: token.state };
-  if (token.state.state === 'missing' || token.state.state === 'placeholder')
-    return { ...base, version: null, tokenSelf: null, projects: [] };
-  const timeoutMs = options.timeoutMs ?? issuer.lookupTimeoutMs;
-  const value = token.state.state === 'present' ? token.value : undefined;
-  const version = await probe(issuer.apiUrl, '/version', value, timeoutMs);
-  const isGitLab = version.kind === 'json' && version.status === 200;
-  if (!isGitLab) return { ...base, version, tokenSelf: null, projects: [] };
-  const tokenSelf =
-    value === undefined ? null : await probe(issuer.apiUrl, '/personal_access_tokens/self', value, timeoutMs);
-  const projects: { id: number; answer: ProbeAnswer }[] = [];
-  const queue = [...projectIds];
-  const worker = async (): Promise<void> => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift())
-      projects.push({ id, answer: await probe(issuer.apiUrl, `/projects/${id}`, value, timeoutMs) });
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, queue.length) }, worker));
-  projects.sort((a, b) => a.id - b.id);
-  return { ...base, version, tokenSelf, projects };
+function map<T>(
+  probe: Probe<Record<string, unknown>>,
+  read: (body: Record<string, unknown>) => T | null,
+): Probe<T> {
+  if (probe.status !== 'ok') return probe;
+  const value = read(probe.value);
+  return value === null ? { status: 'not-gitlab', detail: 'unexpected JSON shape' } : { status: 'ok', value };
+}
+
+/** Probes one issuer. Never throws for anything GitLab or the network does. */
+export async function probeGitLabIssuer(options: GitLabSelfCheckOptions): Promise<IssuerProbes> {
+  const base = options.apiUrl.replace(/\/+$/, '');
+  const usable = options.token.state === 'set' || options.token.state === 'anonymous';
+  const skipped = { status: 'skipped', detail: 'no usable token' } as const;
+  const version = usable
+    ? map(await getJson(`${base}/version`, options), (b) =>
+        typeof b.version === 'string' ? { version: b.version } : null,
+      )
+    : skipped;
+  const reachable = version.status === 'ok';
+  const tokenInfo =
+    reachable && options.token.state === 'set'
+      ? map(await getJson(`${base}/personal_access_tokens/self`, options), (b) =>
+          Array.isArray(b.scopes)
+            ? {
+                scopes: b.scopes.filter((s): s is string => typeof s === 'string'),
+                active: typeof b.active === 'boolean' ? b.active : null,
+              }
+            : null,
+        )
+      : ({ status: 'skipped', detail: 'API not reachable with this token' } as const);
+  // 404 here means an instance older than 15.5 (or a token type without a self endpoint): scopes unknown, not wrong.
+  const scopes: IssuerProbes['tokenInfo'] =
+    tokenInfo.status === 'http' && tokenInfo.code === 404
+      ? { status: 'skipped', detail: 'personal_access_tokens/self not available' }
+      : tokenInfo;
+  const projects = await Promise.all(
+    options.pinnedProjectIds.map(async (id) => ({
+      id,
+      probe: reachable
+        ? map(await getJson(`${base}/projects/${id}`, options), (b) =>
+            typeof b.path_with_namespace === 'string' ? { path: b.path_with_namespace } : null,
+          )
+        : ({ status: 'skipped', detail: 'API not reachable with this token' } as const),
+    })),
+  );
+  return { issuer: options.issuer, apiUrl: base, token: options.token, version, tokenInfo: scopes, projects };
 }

@@ -165,7 +165,7 @@ describe('CLI conventions', () => {
     expect(jsonLines(quiet.stdout)).toHaveLength(DEMO_SCENARIOS.length);
     const verbose = await run(['evaluate', '-v', '-c', config, '-f', 'json', DEMO_EVENTS], env);
     expect(verbose.stderr).toContain(`config: ${config}`);
-    expect(verbose.stderr).toMatch(/self-check: ok .* api: GitLab/);
+    expect(verbose.stderr).toMatch(/self-check: ok +https:\/\/gitlab\.com: API, token and pinned projects/);
     expect(verbose.stderr).not.toContain(gitlab.token);
     expect((await run(['evaluate', '-q', '-v', '-c', config, DEMO_EVENTS], env)).code).toBe(2);
   });

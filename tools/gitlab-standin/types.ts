@@ -32,19 +32,8 @@ export interface StandinData {
   mergeRequests?: StandinMergeRequest[];
   /** old `group/project` path -> current project id: GET on the old path answers 301 to /api/v4/projects/<id>. */
   movedPaths?: Record<string, number>;
-  /** What GET /personal_access_tokens/self says about the stand-in's token; default: active, read_api. */
-  accessToken?: StandinAccessToken;
-}
-/** The stand-in token's own record (GitLab's PersonalAccessToken entity fields). */
-export interface StandinAccessToken {
-  name?: string;
-  scopes?: string[];
-  active?: boolean;
-  revoked?: boolean;
-  /** YYYY-MM-DD or null (no expiry). */
-  expires_at?: string | null;
-  /** 'oauth': not a personal/project/group access token, so /personal_access_tokens/self answers 400. */
-  kind?: 'personal_access_token' | 'oauth';
+  /** Scopes GET /personal_access_tokens/self reports for the stand-in's token; default ['read_api']. */
+  tokenScopes?: string[];
 }
 export type StandinFault = {
   /** Substring of, or pattern tested against, the request path including its query string. */

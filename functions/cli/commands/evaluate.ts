@@ -1,16 +1,17 @@
-import { isAbsolute, resolve } from 'node:path';
+/**
+ * `oidc-watch evaluate`: plan (the arguments, checked; pure) -> build (config, self-check, engine from
+ * lib/composition) -> run (judge the files or stdin, print the selected verdicts, progress and a summary).
+ */
 import { parseArgs } from 'node:util';
+import { buildEngine } from '../../../lib/composition';
 import { readFiles } from '../../../lib/sources/files';
+import { parsePositiveInt, resolveInputs } from '../args';
 import { loadCliConfig } from '../config';
-import { buildEngine } from '../engine';
 import { EXIT, EXIT_HELP, UsageError, type CliIo } from '../io';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, planOutput, stderrLogger } from '../output-options';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, planOutput, stderrLogger, type OutputPlan } from '../output-options';
 import { ProgressLine, tapProgress } from '../progress';
 import { runJudging } from '../run-judging';
 import { preflight } from '../self-check';
-
-export { describeError } from '../describe-error';
-import type { OutputFormat } from '../output';
 
 export const EVALUATE_HELP = `Usage: oidc-watch evaluate [--config FILE] [options] [PATH... | -]
 
@@ -34,12 +35,13 @@ GitLab token: per trusted issuer in the config, token: {env: NAME} or {file: PAT
 The token needs only the read_api scope and never appears in output or logs. A missing token variable affects
 only its issuer: its verdicts are unverified and say why; everything else is judged as usual.
 
-Before judging, the CLI checks each issuer (oidc-watch doctor): an API that is not GitLab's at apiUrl, a rejected
-token, or a pinned project the token cannot see would turn into false alerts, so it stops with exit 2 instead.
+Before judging, the CLI checks each issuer (as oidc-watch doctor does): an API at apiUrl that is not GitLab's, a
+rejected or placeholder token, a token without read_api, or a pinned project the token cannot see would turn into
+false alerts or unverified verdicts, so it stops with exit 2 instead and says why.
 
 Verdicts: alert (breaks policy), unverified (a check could not be completed: never treated as ok), ok, ignored
 (not a production role, or an ignored issuer). A summary goes to stderr; on a terminal, a progress line shows
-files done, records, rate and ETA.
+files done, records, rate and ETA. Ctrl-C stops reading, finishes the records in flight and prints them.
 
 ${EXIT_HELP}
 Examples:
@@ -48,35 +50,19 @@ Examples:
   oidc-watch evaluate -c policy.yaml --verdict alert --severity critical -o alerts.csv ./trail-bucket/
 `;
 
-export function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
-  if (value === undefined) return tty ? 'table' : 'json';
-  if (value === 'json' || value === 'table' || value === 'csv') return value;
-  throw new UsageError(`--format must be json, table or csv, not '${value}'`);
+export interface EvaluatePlan {
+  readonly output: OutputPlan;
+  readonly concurrency: number;
+  readonly configFlag: string | undefined;
+  readonly paths: readonly string[];
+  readonly selfCheck: boolean;
 }
 
-export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new UsageError(`${name} must be a whole number from 1 to 10000, not '${value}'`);
-  return n;
-}
-
-/** A missing token variable is not fatal: say once what it means for that issuer's verdicts. */
-export function warnMissingToken(io: CliIo): (issuer: string, reason: string) => void {
-  return (issuer, reason) =>
-    io.stderr.write(
-      `warning: ${reason}: verdicts that need GitLab ${issuer} will be unverified (GITLAB_UNAVAILABLE, saying why); ` +
-        `checks that need no GitLab and other issuers are judged as usual\n`,
-    );
-}
-
-/** Relative paths are taken from the CLI's working directory (io.cwd), kept relative for readable messages. */
-export function resolveInputs(paths: readonly string[], cwd: string): string[] {
-  return paths.map((p) => (p === '-' || isAbsolute(p) || cwd === process.cwd() ? p : resolve(cwd, p)));
-}
-
-export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<number> {
+/** Pure: the arguments, checked, as what the run will do (`help` when only the help text is wanted). */
+export function planEvaluate(
+  argv: readonly string[],
+  io: Pick<CliIo, 'stdin' | 'stdout' | 'env' | 'cwd'>,
+): EvaluatePlan | 'help' {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -89,36 +75,58 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
       ...OUTPUT_OPTIONS,
     },
   });
-  if (values.help) {
-    io.stdout.write(EVALUATE_HELP);
-    return EXIT.clean;
-  }
-  const plan = planOutput(values, io);
+  if (values.help) return 'help';
+  const output = planOutput(values, io);
   const concurrency = parsePositiveInt('--concurrency', values.concurrency, 64);
-  const { config, path } = loadCliConfig(values.config, io.env, io.cwd);
-  const paths = positionals.length > 0 ? positionals : ['-'];
   if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     throw new UsageError('no input: give PATH... or pipe records on stdin (oidc-watch evaluate --help)');
   }
-  if (plan.verbose) io.stderr.write(`config: ${path}\n`);
-  const skipSelfCheck = values['no-self-check'] === true;
-  await preflight(config, io, { skip: skipSelfCheck, quiet: plan.quiet, verbose: plan.verbose });
+  return {
+    output,
+    concurrency,
+    configFlag: values.config,
+    paths: positionals.length > 0 ? positionals : ['-'],
+    selfCheck: values['no-self-check'] !== true,
+  };
+}
+
+/** A missing token variable is not fatal: say once what it means for that issuer's verdicts. */
+export function warnMissingToken(io: CliIo): (issuer: string, e: Error) => void {
+  return (issuer, e) =>
+    io.stderr.write(
+      `warning: no GitLab token for ${issuer} (${e.message}): its verdicts that need GitLab will be unverified, ` +
+        `saying why; checks that need no GitLab and other issuers are judged as usual\n`,
+    );
+}
+
+export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<number> {
+  const plan = planEvaluate(argv, io);
+  if (plan === 'help') {
+    io.stdout.write(EVALUATE_HELP);
+    return EXIT.clean;
+  }
+  const { output } = plan;
+  // Build: config, the self-check, then the engine (tokens, GitLab directory, evaluator) from lib/composition.
+  const { config, path } = loadCliConfig(plan.configFlag, io.env, io.cwd);
+  if (output.verbose) io.stderr.write(`config: ${path}\n`);
+  await preflight(config, io, { skip: !plan.selfCheck, quiet: output.quiet, verbose: output.verbose });
   const engine = await buildEngine(config, {
     env: io.env,
-    logger: stderrLogger(io, plan),
-    // The self-check already said it; without it, say it here.
-    ...(plan.quiet || !skipSelfCheck ? {} : { onMissingToken: warnMissingToken(io) }),
+    logger: stderrLogger(io, output),
+    // The self-check already reported an unset variable; without it, say it here.
+    onUnsetTokenVariable: output.quiet || plan.selfCheck ? () => undefined : warnMissingToken(io),
   });
-  const inputs = resolveInputs(paths, io.cwd);
+  const inputs = resolveInputs(plan.paths, io.cwd);
   const progress = new ProgressLine(
     io.stderr,
-    !plan.quiet && io.stderr.isTTY === true,
+    !output.quiet && io.stderr.isTTY === true,
     () => engine.gitlabStats().requests,
     null,
     Date.now,
     'evaluate',
   );
   progress.countFiles(inputs);
+  // Run.
   const source = tapProgress(readFiles(inputs, { stdin: io.stdin }), progress);
-  return runJudging({ source, engine, plan, concurrency, progress }, io);
+  return runJudging({ source, engine, plan: output, concurrency: plan.concurrency, progress }, io);
 }
