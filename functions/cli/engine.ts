@@ -3,7 +3,7 @@
  * source's order in the output. The engine itself comes from the composition module (lib/composition).
  */
 import type { RoleAssumption } from '../../lib/core/assumption';
-import { InputError, type OidcWatchError } from '../../lib/core/errors';
+import { InputError, type OidcWatchError, errorMessage } from '../../lib/core/errors';
 import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import type { Engine } from '../../lib/composition';
@@ -37,7 +37,7 @@ export async function judgeSource(
       await handlers.onVerdict(s.verdict);
     } else {
       counts.errors += 1;
-      const reason = s.error instanceof Error ? s.error.message : String(s.error);
+      const reason = errorMessage(s.error);
       handlers.onError(
         new InputError(
           `evaluation failed for event ${s.assumption.eventId}: ${reason}`,

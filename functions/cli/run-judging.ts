@@ -6,7 +6,7 @@ import type { OidcWatchError } from '../../lib/core/errors';
 import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import type { Engine } from '../../lib/composition';
-import { describeError, secondsSince } from './args';
+import { describeCliError, secondsSince } from './args';
 import { judgeSource } from './engine';
 import { EXIT, runExitCode, stopReason, type CliIo } from './io';
 import { emptyCounts, renderSummary, VerdictWriter } from './output';
@@ -51,7 +51,7 @@ export async function runJudging(run: JudgingRun, io: CliIo): Promise<number> {
   };
   const onError = (e: OidcWatchError) => {
     progress?.done();
-    io.stderr.write(`error: ${describeError(e)}\n`);
+    io.stderr.write(`error: ${describeCliError(e)}\n`);
   };
   try {
     await judgeSource(

@@ -19,7 +19,7 @@ import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core
 import type { Config } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
-import { InputError } from '../../lib/core/errors';
+import { InputError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { PublicationOutcome } from '../../lib/core/ports';
 import type { VerdictKind } from '../../lib/core/verdict';
@@ -76,10 +76,6 @@ const EventBridgeEnvelope = z
   })
   .loose();
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
   const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
@@ -120,8 +116,8 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       }
       const assumption = normalized.assumption;
 
-      // A fresh directory per event: its memo lives for one evaluation, so no stale protections or outages
-      // are carried over to the next event by a warm container.
+      // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
+      // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
       const gitlab = await gitlabDirectory(log);
       const evaluator = createEvaluator({ config, gitlab, now: deps.now });
       const started = performance.now();

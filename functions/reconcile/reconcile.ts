@@ -16,7 +16,7 @@ import { createService, type ServiceClients, type ServiceSettings } from '../../
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
-import { OidcWatchError } from '../../lib/core/errors';
+import { OidcWatchError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
 import type { Sleep } from '../../lib/resilience';
@@ -135,7 +135,7 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
       return summary;
     } catch (cause) {
       log.error(
-        { error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) },
+        { error: describeError(cause) },
         'reconciliation did not complete; the next run covers the same window',
       );
       throw cause;

@@ -15,7 +15,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { AlertPublisher, AlertSender, PublicationOutcome } from '../core/ports';
 import {
@@ -67,10 +67,6 @@ export function alertIdempotencyKey(eventId: string, sequence: number): string {
 interface Attempt {
   readonly message: { readonly verdict: Verdict; readonly publication: PublicationContext };
   published: boolean;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Reads what a COMPLETED idempotency record says was sent; older records (no sequence) are not usable. */
@@ -134,7 +130,7 @@ export function createIdempotentPublisher(
       if (cause instanceof PublishError) throw cause;
       // IdempotencyAlreadyInProgressError (a concurrent evaluation is sending message N), or DynamoDB failing:
       // either way nothing is known to be sent, so the event must come back.
-      throw new PublishError(`message ${key} not published: ${describe(cause)}`, { cause });
+      throw new PublishError(`message ${key} not published: ${describeError(cause)}`, { cause });
     }
     const message = storedMessage(stored, publication.sequence);
     if (message === null) throw new PublishError(`idempotency record ${key} holds no readable message`);

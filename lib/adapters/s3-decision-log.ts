@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import {
   decisionHistoryPrefix,
   decisionRecordKey,
@@ -35,10 +35,6 @@ const MAX_HISTORY_PAGES = 10;
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** The key was taken: S3 answers 412 to `If-None-Match: *` (409 when a concurrent conditional write is in flight). */
@@ -83,9 +79,12 @@ export function createS3DecisionLog(client: S3Client, options: S3DecisionLogOpti
           return;
         } catch (cause) {
           if (isKeyTaken(cause) && attempt < APPEND_ATTEMPTS) continue;
-          throw new PublishError(`decision history append s3://${bucket}/${key} failed: ${describe(cause)}`, {
-            cause,
-          });
+          throw new PublishError(
+            `decision history append s3://${bucket}/${key} failed: ${describeError(cause)}`,
+            {
+              cause,
+            },
+          );
         }
       }
     },

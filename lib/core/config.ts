@@ -6,6 +6,7 @@
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './aws-names';
 import { checkPatternSafety } from './session-pattern-safety';
 
 const issuerUrl = z
@@ -24,6 +25,23 @@ const GitLabTokenSource = z
   .describe(
     'Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.',
   );
+
+// ---- perf (issue 12): GitLab lookup cache and request budget, per trusted issuer --------------------------------
+const GitLabCacheAndBudgetKeys = {
+  /**
+   * How long facts that can change (protected branches/tags, project path -> id, merge requests, "not found") are
+   * served from the per-container cache, seconds. Finished pipelines are cached until evicted. 0 = never reuse.
+   */
+  cacheTtlSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Entries the cache keeps at most (least recently used evicted first): bounds its memory. */
+  cacheMaxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Requests per minute this process sends with the issuer's token, all lookups together. GitLab.com allows about
+   * 2,000 per user per minute on the API; the default stays under it. See README "Request budget".
+   */
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).default(1_800),
+};
+// ---- end perf -------------------------------------------------------------------------------------------------------
 
 // --- issue 9 (rel): config safety ------------------------------------------------------------------------------
 /**
@@ -50,6 +68,7 @@ export const TrustedIssuerSchema = z
     /** Concurrent requests to this instance. */
     concurrency: z.number().int().min(1).max(64).default(8),
     maxRetries: z.number().int().min(0).max(10).default(3),
+    ...GitLabCacheAndBudgetKeys,
   })
   .strict();
 
@@ -150,7 +169,7 @@ export const ProductionRoleSchema = z
   })
   .strict();
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, 'an AWS region such as us-east-1');
+const awsRegion = z.string().regex(REGION_PATTERN, 'an AWS region such as us-east-1');
 
 /** Deployment settings: read by `cdk synth` only; the CLI ignores them. */
 export const DeploymentSchema = z
@@ -214,7 +233,7 @@ export const DeploymentSchema = z
           .string()
           .regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5')
           .optional(),
-        accounts: z.array(z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID')).min(1),
+        accounts: z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'a 12-digit account ID')).min(1),
         regions: z.array(awsRegion).min(1),
         /** Earliest date for partition projection, yyyy/MM/dd. */
         projectionStartDate: z

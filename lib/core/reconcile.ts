@@ -16,7 +16,7 @@
  */
 import type { RoleAssumption } from './assumption';
 import { dispatchVerdict } from './dispatch';
-import { PublishError } from './errors';
+import { PublishError, describeError } from './errors';
 import type { Logger } from './logger';
 import type { AlertPublisher, DecisionLog, EvaluationTrigger, PublicationOutcome } from './ports';
 import { isConclusive } from './publication';
@@ -98,10 +98,6 @@ export function emptyReconcileCounts(): ReconcileCounts {
   };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 /**
  * Reads the whole source; for each assumption without a verdict: evaluate, then dispatch. Per-event publish
  * failures are counted and reported (the caller decides whether the run failed); anything else (a source that
@@ -126,7 +122,7 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
       // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
       counts.decisionLookupFailures += 1;
       logger.warn(
-        { eventId: a.eventId, error: describe(error) },
+        { eventId: a.eventId, error: describeError(error) },
         'decision history lookup failed; judging the event anyway',
       );
       return 'judge';

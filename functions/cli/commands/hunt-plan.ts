@@ -2,6 +2,7 @@
  * `oidc-watch hunt`, step one: the arguments (and the few environment variables that stand in for them) checked and
  * turned into a plan. Pure: no AWS, no GitLab, no files; everything the user typed is validated here, before any call.
  */
+import { parseWorkersFlag } from '../file-workers';
 import { parseArgs } from 'node:util';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import { normalizePrefix, type PublisherTargets } from '../../../lib/composition';
@@ -28,6 +29,8 @@ export interface HuntPlan {
   /** false with --no-self-check. */
   readonly selfCheck: boolean;
   readonly concurrency: number;
+  /** --workers: threads reading files (undefined: one per core). */
+  readonly workers: number | undefined;
   readonly configFlag: string | undefined;
   readonly now: Date;
   readonly filters: HuntFilters;
@@ -60,6 +63,7 @@ const OPTIONS = {
   'idempotency-table': { type: 'string' },
   concurrency: { type: 'string' },
   'no-self-check': { type: 'boolean' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...OUTPUT_OPTIONS,
 } as const;
@@ -222,6 +226,7 @@ export function planHunt(
     output,
     selfCheck: values['no-self-check'] !== true,
     concurrency,
+    workers: parseWorkersFlag(values.workers),
     configFlag: values.config,
     now,
     filters,

@@ -8,11 +8,12 @@
  * plan (hunt-plan.ts: the arguments, checked; pure) -> build (hunt-build.ts: config, engine, publishers, source)
  * -> run (here: judge or reconcile, print verdicts, progress and a summary).
  */
+import { FILE_WORKERS_HELP } from '../file-workers';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import type { OidcWatchError } from '../../../lib/core/errors';
 import { reconcile } from '../../../lib/core/reconcile';
 import { LOOKUP_EVENTS_RETENTION_DAYS } from '../../../lib/sources/lookup-events';
-import { describeError, resolveInputs, secondsSince } from '../args';
+import { describeCliError, resolveInputs, secondsSince } from '../args';
 import { type CliIo, EXIT, EXIT_HELP, UsageError, runExitCode, stopReason } from '../io';
 import { VerdictWriter } from '../output';
 import { OUTPUT_HELP, openOutput, selected, stderrLogger } from '../output-options';
@@ -55,6 +56,7 @@ Options:
                            standing verdict with the live path. Required with --reconcile
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
       --no-self-check      judge even when the self-check (oidc-watch doctor) finds the config or token broken
+      ${FILE_WORKERS_HELP}
   -h, --help               this help
 
 ${OUTPUT_HELP}
@@ -111,7 +113,7 @@ function openReconcileOutput(plan: HuntPlan, progress: ProgressLine, io: CliIo):
     },
     printError: (e) => {
       progress.done();
-      io.stderr.write(`error: ${describeError(e)}\n`);
+      io.stderr.write(`error: ${describeCliError(e)}\n`);
     },
   };
 }

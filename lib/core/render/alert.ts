@@ -10,6 +10,7 @@
 import type { PublicationContext, PublicationReason } from '../publication';
 import { FINDING_CODES, type Finding, type FindingCode, type Verdict } from '../verdict';
 import { asciiText, plainText, safeHttpUrl, slackCode, slackText, truncate } from './escape';
+import { REGION_PATTERN } from '../aws-names';
 
 /** Length limits (code points) for values from the record or from GitLab, per field. */
 export const FIELD_LIMITS = {
@@ -92,7 +93,6 @@ export function triageHint(code: FindingCode): string {
 export const KNOWN_FINDING_CODES: readonly FindingCode[] = FINDING_CODES;
 
 const UUID_LIKE = /^[A-Za-z0-9-]{1,64}$/;
-const REGION_LIKE = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 
 function headline(v: Verdict): string {
   switch (v.verdict) {
@@ -191,7 +191,7 @@ function or(value: string | null, limit: number, none = '(none)'): string {
 export function followUpCommands(v: Verdict): readonly string[] {
   if (!UUID_LIKE.test(v.eventId))
     return ['The event ID has an unexpected format: search CloudTrail by event time and role instead.'];
-  const region = REGION_LIKE.test(v.region) ? v.region : 'us-east-1';
+  const region = REGION_PATTERN.test(v.region) ? v.region : 'us-east-1';
   // LookupEvents covers the last 90 days, in the region where the call was logged.
   // See: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
   const lookup = `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=EventId,AttributeValue=${v.eventId} --query 'Events[0].CloudTrailEvent' --output text`;
