@@ -7,7 +7,7 @@ import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import type { Engine } from '../../lib/composition';
 import { describeCliError, secondsSince } from './args';
-import { judgeSource } from './engine';
+import { judgeSource } from './judge';
 import { EXIT, runExitCode, stopReason, type CliIo } from './io';
 import { emptyCounts, renderSummary, VerdictWriter } from './output';
 import { filterNote, openOutput, selected, type OutputPlan } from './output-options';
