@@ -137,6 +137,7 @@ async function judge(
   service.metrics.recordGitLab({
     requests: stats.requests,
     failures: stats.failures,
+    authFailures: stats.authFailures,
     latencyMs: performance.now() - started,
   });
   service.metrics.countVerdict(verdict.verdict);
@@ -158,10 +159,14 @@ async function judge(
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const service = createService(deps);
   const { alerts, decisions, metrics } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
     const log = deps.logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       const parsed = parseEvent(event, log, metrics);
       if ('outcome' in parsed) return parsed.outcome;
@@ -184,6 +189,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

@@ -90,7 +90,12 @@ function summarize(
   log: Logger,
 ): ReconcileSummary {
   const { metrics } = service;
-  metrics.recordGitLab({ requests: stats.requests, failures: stats.failures, latencyMs: 0 });
+  metrics.recordGitLab({
+    requests: stats.requests,
+    failures: stats.failures,
+    authFailures: stats.authFailures,
+    latencyMs: 0,
+  });
   for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
   metrics.countAgedOut(result.counts.agedOut);
   if (result.inputErrors.length > 0) {
@@ -119,6 +124,8 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
   const settings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({})).reconcile;
   const service = createService(deps);
   const { alerts, decisions, metrics } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
   const now = deps.now ?? (() => new Date());
 
   const run = async (context: Context, log: Logger): Promise<ReconcileSummary> => {
@@ -161,6 +168,8 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
   return async (_event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       return await run(context, log);
     } catch (cause) {
@@ -170,6 +179,7 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
       );
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

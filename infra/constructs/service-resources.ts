@@ -33,6 +33,7 @@ export function serviceEnvironment(
     IDEMPOTENCY_TABLE: resources.idempotencyTable.tableName,
     GITLAB_TOKEN_SECRETS: Stack.of(scope).toJsonString(resources.gitLabTokens.secretIdsByIssuer()),
     GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
+    GITLAB_TOKEN_GENERATED: JSON.stringify(resources.gitLabTokens.generatedIssuers()),
   };
 }
 

@@ -98,16 +98,21 @@ export function emptyReconcileCounts(): ReconcileCounts {
   };
 }
 
+/**
+ * Reads the whole source; for each assumption without a verdict: evaluate, then dispatch. Per-event publish
+ * failures are counted and reported (the caller decides whether the run failed); anything else (a source that
+ * cannot be read, a bug) stops the run once in-flight work has settled, and is rethrown.
+ */
+/** What one run accumulates. */
 interface RunState {
   readonly counts: ReconcileCounts;
   readonly failures: ReconcileFailure[];
   readonly inputErrors: string[];
-  readonly seen: Set<string>;
 }
 
 type Plan = 'judge' | 'rejudge' | 'done' | 'aged-out';
 
-/** What the history says to do with one event. */
+/** What the decision history says to do with one event. */
 async function planFor(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<Plan> {
   let history: readonly VerdictKind[];
   try {
@@ -123,14 +128,13 @@ async function planFor(a: RoleAssumption, deps: ReconcileDeps, state: RunState):
   }
   if (history.length === 0) return 'judge';
   if (history.some(isConclusive)) return 'done';
-  const now = deps.now ?? (() => new Date());
-  const age = now().getTime() - Date.parse(a.eventTime);
-  return age > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  return now - Date.parse(a.eventTime) > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
 }
 
-/** One event: skip what the history settles, else evaluate and dispatch; a publish failure is counted for retry. */
-async function judgeOne(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<void> {
-  const { counts, failures } = state;
+/** Plans, and when there is something to do, evaluates and dispatches one event. */
+async function judge(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<void> {
+  const { counts } = state;
   switch (await planFor(a, deps, state)) {
     case 'done':
       counts.alreadyJudged += 1;
@@ -157,7 +161,8 @@ async function judgeOne(a: RoleAssumption, deps: ReconcileDeps, state: RunState)
   } catch (error) {
     if (!(error instanceof PublishError)) throw error;
     counts.failed += 1;
-    if (failures.length < MAX_REPORTED) failures.push({ eventId: a.eventId, error: error.message });
+    if (state.failures.length < MAX_REPORTED)
+      state.failures.push({ eventId: a.eventId, error: error.message });
     return;
   }
   counts.dispatched += 1;
@@ -165,35 +170,26 @@ async function judgeOne(a: RoleAssumption, deps: ReconcileDeps, state: RunState)
   deps.onVerdict?.(verdict, publication);
 }
 
-/** Counts an item; returns the assumption when it is one to judge (first time this eventID is seen). */
-function admit(item: SourceItem, state: RunState): RoleAssumption | null {
-  const { counts } = state;
-  if (item.kind === 'skipped') {
-    counts.skipped += item.count;
-    return null;
+/** Counts a non-assumption item; returns the assumption to judge, if the item is one. */
+function take(item: SourceItem, state: RunState): RoleAssumption | null {
+  switch (item.kind) {
+    case 'skipped':
+      state.counts.skipped += item.count;
+      return null;
+    case 'error':
+      state.counts.inputErrors += 1;
+      if (state.inputErrors.length < MAX_REPORTED) state.inputErrors.push(item.error.message);
+      return null;
+    case 'assumption':
+      state.counts.assumptions += 1;
+      return item.assumption;
   }
-  if (item.kind === 'error') {
-    counts.inputErrors += 1;
-    if (state.inputErrors.length < MAX_REPORTED) state.inputErrors.push(item.error.message);
-    return null;
-  }
-  counts.assumptions += 1;
-  const a = item.assumption;
-  if (state.seen.has(a.eventId)) {
-    counts.duplicates += 1;
-    return null;
-  }
-  state.seen.add(a.eventId);
-  return a;
 }
 
-/**
- * Reads the whole source; for each assumption without a verdict: evaluate, then dispatch. Per-event publish
- * failures are counted and reported (the caller decides whether the run failed); anything else (a source that
- * cannot be read, a bug) stops the run once in-flight work has settled, and is rethrown.
- */
 export async function reconcile(source: RecordSource, deps: ReconcileDeps): Promise<ReconcileResult> {
-  const state: RunState = { counts: emptyReconcileCounts(), failures: [], inputErrors: [], seen: new Set() };
+  const state: RunState = { counts: emptyReconcileCounts(), failures: [], inputErrors: [] };
+  const { counts } = state;
+  const seen = new Set<string>();
   const concurrency = Math.max(1, deps.concurrency ?? 4);
   const inflight = new Set<Promise<void>>();
   let fatal: { error: unknown } | null = null;
@@ -201,9 +197,14 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
     for await (const item of source) {
       deps.onItem?.(item);
       if (fatal !== null || deps.signal?.aborted) break;
-      const a = admit(item, state);
+      const a = take(item, state);
       if (a === null) continue;
-      const task: Promise<void> = judgeOne(a, deps, state)
+      if (seen.has(a.eventId)) {
+        counts.duplicates += 1;
+        continue;
+      }
+      seen.add(a.eventId);
+      const task: Promise<void> = judge(a, deps, state)
         .catch((error: unknown) => {
           fatal ??= { error };
         })
@@ -217,7 +218,6 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
   }
   if (fatal !== null) throw (fatal as { error: unknown }).error;
   if (deps.signal?.aborted) throw deps.signal.reason;
-  const { counts, failures, inputErrors } = state;
   deps.logger.info({ ...counts, verdicts: { ...counts.verdicts } }, 'reconciliation finished');
-  return { counts, failures, inputErrors };
+  return { counts, failures: state.failures, inputErrors: state.inputErrors };
 }
