@@ -119,59 +119,65 @@ function summarize(
   return summary;
 }
 
+/** One reconciliation: the window's events from LookupEvents, judged and dispatched like the live path. */
+async function runOnce(
+  deps: ReconcileDeps,
+  service: Service,
+  settings: Deployment['reconcile'],
+  context: Context,
+  log: Logger,
+): Promise<ReconcileSummary> {
+  const now = deps.now ?? (() => new Date());
+  // One directory for the run: its cache is shared by every event of this reconciliation.
+  const gitlab = await service.gitlab(log);
+  const evaluator = createEvaluator({ config: deps.config, gitlab, now: deps.now });
+  const window = windowFor(settings.lookbackHours, now(), context);
+  const { start, end, signal } = window;
+  log.info(
+    { start: start.toISOString(), end: end.toISOString(), regions: settings.regions },
+    'reconciliation started',
+  );
+  const source = lookupEventsSource({
+    regions: settings.regions,
+    startTime: start,
+    endTime: end,
+    clientFor: deps.clients.cloudTrailFor,
+    now: () => now().getTime(),
+    sleep: deps.sleep,
+    signal,
+  });
+  const result = await reconcile(source, {
+    evaluate: (a) => evaluator.evaluate(a),
+    alerts: service.alerts,
+    decisions: service.decisions,
+    logger: log,
+    trigger: 'reconcile',
+    unverifiedMaxAgeMs: settings.unverifiedMaxAgeHours * 3600_000,
+    now: deps.now,
+    concurrency: deps.concurrency,
+    signal,
+    onVerdict: (v, publication) => {
+      service.metrics.countVerdict(v.verdict);
+      service.metrics.countPublication(publication.action);
+    },
+  });
+  return summarize(result, window, settings.regions, gitlab.stats(), service, log);
+}
+
 export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
-  const { config, clients, logger } = deps;
-  const settings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({})).reconcile;
+  const settings: Deployment['reconcile'] = (deps.config.deployment ?? DeploymentSchema.parse({})).reconcile;
   const service = createService(deps);
-  const { alerts, decisions, metrics } = service;
+  const { alerts, metrics } = service;
   // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
   let selfChecked = false;
-  const now = deps.now ?? (() => new Date());
-
-  const run = async (context: Context, log: Logger): Promise<ReconcileSummary> => {
-    // One directory for the run: its cache is shared by every event of this reconciliation.
-    const gitlab = await service.gitlab(log);
-    const evaluator = createEvaluator({ config, gitlab, now: deps.now });
-    const window = windowFor(settings.lookbackHours, now(), context);
-    const { start, end, signal } = window;
-    log.info(
-      { start: start.toISOString(), end: end.toISOString(), regions: settings.regions },
-      'reconciliation started',
-    );
-    const source = lookupEventsSource({
-      regions: settings.regions,
-      startTime: start,
-      endTime: end,
-      clientFor: clients.cloudTrailFor,
-      now: () => now().getTime(),
-      sleep: deps.sleep,
-      signal,
-    });
-    const result = await reconcile(source, {
-      evaluate: (a) => evaluator.evaluate(a),
-      alerts,
-      decisions,
-      logger: log,
-      trigger: 'reconcile',
-      unverifiedMaxAgeMs: settings.unverifiedMaxAgeHours * 3600_000,
-      now: deps.now,
-      concurrency: deps.concurrency,
-      signal,
-      onVerdict: (v, publication) => {
-        metrics.countVerdict(v.verdict);
-        metrics.countPublication(publication.action);
-      },
-    });
-    return summarize(result, window, settings.regions, gitlab.stats(), service, log);
-  };
 
   return async (_event, context) => {
     alerts.registerLambdaContext(context);
-    const log = logger.child({ awsRequestId: context.awsRequestId });
+    const log = deps.logger.child({ awsRequestId: context.awsRequestId });
     const selfCheck = selfChecked ? null : service.selfCheck(log);
     selfChecked = true;
     try {
-      return await run(context, log);
+      return await runOnce(deps, service, settings, context, log);
     } catch (cause) {
       log.error(
         { error: describeError(cause) },
