@@ -10,7 +10,8 @@ async function inputSizes(paths: readonly string[]): Promise<Map<string, number>
     if (s?.isFile()) sizes.set(path, s.size);
     else if (s?.isDirectory()) {
       const names = await readdir(path).catch(() => [] as string[]);
-      for (const name of names.sort()) await walk(join(path, name));
+      // As the files source does: dotfiles (.DS_Store, partial downloads) are not read, so not counted.
+      for (const name of names.filter((n) => !n.startsWith('.')).sort()) await walk(join(path, name));
     }
   };
   for (const p of paths) if (p !== '-') await walk(p);
