@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
-import { embeddedConfigDefine, LAMBDA_BUNDLE } from '../infra/bundling';
+import { embeddedConfigDefine, LAMBDA_BUNDLE, neverCalledAliases } from '../infra/bundling';
 import { loadConfigFile } from '../lib/adapters/config-file';
 import { fmt, median, printSection } from './common';
 
@@ -36,6 +36,7 @@ export function correlatorBuildOptions(naive: boolean, outfile: string): BuildOp
           sourcemap: 'external',
           sourcesContent: LAMBDA_BUNDLE.sourcesContent,
           mainFields: [...LAMBDA_BUNDLE.mainFields],
+          alias: neverCalledAliases(),
         }),
   };
 }
