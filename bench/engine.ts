@@ -20,7 +20,7 @@ import { fmt, fromArray, printSection, timed } from './common';
 
 const ACCOUNT = '123456789012';
 
-function otherEvent(i: number): string {
+export function otherEvent(i: number): string {
   return JSON.stringify({
     eventVersion: '1.09',
     userIdentity: {
