@@ -9,7 +9,7 @@ import { buildEngine } from '../lib/composition';
 import { normalizeRecord } from '../lib/core/cloudtrail';
 import { parseConfig } from '../lib/core/config';
 import type { SourceItem } from '../lib/core/source';
-import { judgeSource } from '../functions/cli/engine';
+import { judgeSource } from '../functions/cli/judge';
 import { emptyCounts } from '../functions/cli/output';
 import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 import type { StandinData } from '../tools/gitlab-standin';
