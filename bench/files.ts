@@ -116,7 +116,11 @@ async function bigDocument(
 ): Promise<Pick<FileFigures, 'bigDocMB' | 'bigDocPeakRssMB' | 'bigDocMBps' | 'bigDocExit'>> {
   const doc = join(dir, 'big-log-file.json');
   const size = await writeBigDocument(doc, BIG_DOC_BYTES);
-  const gitlab = await startRemoteStandin({ projects: [], pipelines: [] }, 0);
+  // The pinned project exists, so the CLI's self-check passes (the records themselves need no lookup).
+  const gitlab = await startRemoteStandin(
+    { projects: [{ id: 4242, path_with_namespace: 'acme/platform/deploy' }], pipelines: [] },
+    0,
+  );
   try {
     const config = join(dir, 'config.json');
     writeFileSync(
@@ -188,8 +192,8 @@ export async function benchFiles(): Promise<FileFigures> {
       {
         label: `one ${fmt(figures.bigDocMB)} MB {"Records":[...]} document, hunt --workers 0`,
         value: `exit ${String(figures.bigDocExit)}, ${fmt(figures.bigDocMBps)} MB/s`,
-        target: 'judged (exit 0 or 1)',
-        meets: figures.bigDocExit === 0 || figures.bigDocExit === 1,
+        target: 'judged (exit 0: no alert)',
+        meets: figures.bigDocExit === 0,
       },
       {
         label: 'its peak memory (max RSS)',
