@@ -658,14 +658,35 @@ describe('OidcWatchStack', () => {
   describe('organization mode', () => {
     it('lets only accounts of the organization put events on the central bus', () => {
       const bus = logicalId('AWS::Events::EventBus', 'OrganizationBus');
-      synth.template.hasResourceProperties('AWS::Events::EventBusPolicy', {
-        EventBusName: { Ref: bus },
-        Statement: {
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: 'events:PutEvents',
-          Resource: { 'Fn::GetAtt': [bus, 'Arn'] },
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+      // The policy is the bus's own property (no EventBusPolicy resource), so this test is its only guard.
+      synth.template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+      synth.template.hasResourceProperties('AWS::Events::EventBus', {
+        Name: 'GitLabOidcWatch-organization',
+        Policy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AllowOrganizationAccountsToForward',
+              Effect: 'Allow',
+              Principal: { AWS: '*' },
+              Action: 'events:PutEvents',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':events:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':event-bus/GitLabOidcWatch-organization',
+                  ],
+                ],
+              },
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+            },
+          ],
         },
       });
       synth.template.hasOutput('OrganizationBusArn', { Value: { 'Fn::GetAtt': [bus, 'Arn'] } });
