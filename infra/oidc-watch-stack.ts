@@ -13,6 +13,7 @@ import { OperationsAlarms } from './constructs/operations-alarms';
 import { OrganizationEventBus } from './constructs/organization-event-bus';
 import { ReconcileFunction } from './constructs/reconcile';
 import { SlackChannel } from './constructs/slack-channel';
+import { SmokeTestRule } from './constructs/smoke-test-rule';
 import { FORWARDER_STACK_ID, WebIdentityForwarderStack } from './constructs/web-identity-forwarder-stack';
 import { WebIdentityRule } from './constructs/web-identity-rule';
 
@@ -90,6 +91,10 @@ export class OidcWatchStack extends Stack {
       gitLabTokens: this.gitLabTokens,
     });
     this.webIdentityRule = new WebIdentityRule(this, 'WebIdentityRule', { target: this.correlator.function });
+    new SmokeTestRule(this, 'SmokeTestRule', {
+      target: this.correlator.function,
+      deadLetterQueue: this.webIdentityRule.deadLetterQueue,
+    });
 
     if (props.organizationId !== undefined) {
       this.organizationBus = new OrganizationEventBus(this, 'OrganizationBus', {
@@ -98,6 +103,11 @@ export class OidcWatchStack extends Stack {
       this.organizationRule = new WebIdentityRule(this, 'OrganizationWebIdentityRule', {
         target: this.correlator.function,
         eventBus: this.organizationBus.bus,
+      });
+      new SmokeTestRule(this, 'OrganizationSmokeTestRule', {
+        target: this.correlator.function,
+        eventBus: this.organizationBus.bus,
+        deadLetterQueue: this.organizationRule.deadLetterQueue,
       });
       new CfnOutput(this, 'OrganizationBusArn', {
         description: `Central bus: deploy ${FORWARDER_STACK_ID} in member accounts/regions with -c forwardToBusArn=<this>`,

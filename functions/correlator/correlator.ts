@@ -20,16 +20,19 @@ import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
 import { InputError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
+import { isSmokeEvent } from '../../lib/core/smoke';
 import type { VerdictKind } from '../../lib/core/verdict';
 import { createService, type ServiceClients } from '../shared/service';
 import type { CorrelatorSettings } from './settings';
+import { handleSmokeEvent } from './smoke';
 
 export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL_DETAIL_TYPE, unknown>;
 
 export type CorrelatorOutcome =
   | { readonly outcome: 'skipped'; readonly eventName: string }
   | { readonly outcome: 'malformed'; readonly error: string }
-  | { readonly outcome: 'dispatched'; readonly eventId: string; readonly verdict: VerdictKind };
+  | { readonly outcome: 'dispatched'; readonly eventId: string; readonly verdict: VerdictKind }
+  | { readonly outcome: 'smoke'; readonly smokeTestId: string };
 
 export type CorrelatorHandler = (
   event: CloudTrailApiCallEvent,
@@ -62,7 +65,8 @@ const EventBridgeEnvelope = z
     version: z.string(),
     id: z.string().min(1).max(128),
     'detail-type': z.literal(CLOUDTRAIL_API_CALL_DETAIL_TYPE),
-    source: z.string().min(1),
+    // Only AWS can put `aws.*` sources on a bus; the rules match aws.sts only, and so does this check.
+    source: z.literal('aws.sts'),
     account: z.string(),
     time: z.string(),
     region: z.string(),
@@ -76,12 +80,22 @@ function describeError(error: unknown): string {
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
+  const { alerts, decisions, metrics, smoke, gitlab: gitlabDirectory } = createService(deps);
+  const now = deps.now ?? (() => new Date());
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
     try {
+      if (isSmokeEvent(event)) {
+        return await handleSmokeEvent(event, {
+          config,
+          smoke,
+          gitlab: () => gitlabDirectory(log),
+          logger: log,
+          now,
+        });
+      }
       const envelope = EventBridgeEnvelope.safeParse(event);
       if (!envelope.success) {
         const issue = envelope.error.issues[0];

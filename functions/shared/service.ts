@@ -13,6 +13,7 @@ import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
 import { createIdempotentPublisher, type IdempotentPublisher } from '../../lib/adapters/idempotent-publisher';
 import { createServiceMetrics, type ServiceMetrics } from '../../lib/adapters/metrics';
 import { createS3DecisionLog } from '../../lib/adapters/s3-decision-log';
+import { createS3SmokeLog, type SmokeLog } from '../../lib/adapters/s3-smoke-log';
 import { createSecretReader } from '../../lib/adapters/secrets';
 import { createSnsAlertPublisher } from '../../lib/adapters/sns-alert-publisher';
 import type { Config, TokenSource, TrustedIssuer } from '../../lib/core/config';
@@ -42,6 +43,8 @@ export interface Service {
   readonly alerts: IdempotentPublisher;
   readonly decisions: DecisionLog;
   readonly metrics: ServiceMetrics;
+  /** Smoke-test results, under smoke/ in the decision-log bucket. */
+  readonly smoke: SmokeLog;
   /**
    * A GitLab directory with tokens read now (the secret reader caches each secret for five minutes, so a rotated
    * token is picked up) and a per-directory lookup cache: callers choose its life (one event, one run).
@@ -81,6 +84,7 @@ export function createService(deps: ServiceDeps): Service {
     alerts,
     decisions,
     metrics: createServiceMetrics(deps.metrics),
+    smoke: createS3SmokeLog(clients.s3, settings.decisionLogBucket),
     async gitlab(log) {
       const tokens = new Map<string, string | undefined>();
       for (const [index, issuer] of config.trustedIssuers.entries()) {

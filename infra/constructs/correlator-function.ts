@@ -64,5 +64,6 @@ export class CorrelatorFunction extends Construct {
     });
 
     grantServiceAccess(this.function, props);
+    props.decisionLog.grantWriteSmokeResults(this.function);
   }
 }

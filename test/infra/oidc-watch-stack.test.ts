@@ -94,7 +94,7 @@ describe('OidcWatchStack', () => {
       expect(
         Object.keys(
           synth.template.findResources('AWS::Events::Rule', {
-            Properties: { EventPattern: Match.anyValue() },
+            Properties: { EventPattern: { source: ['aws.sts'] } },
           }),
         ),
       ).toHaveLength(2);
@@ -111,7 +111,7 @@ describe('OidcWatchStack', () => {
     it('is in the state that receives read-only management events, not plain ENABLED', () => {
       expect(READ_ONLY_MANAGEMENT_EVENTS_STATE).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
       const eventRules = synth.template.findResources('AWS::Events::Rule', {
-        Properties: { EventPattern: Match.anyValue() },
+        Properties: { EventPattern: { source: ['aws.sts'] } },
       });
       const states = Object.values(eventRules).map(
         (rule) => z.object({ Properties: z.object({ State: z.string() }) }).parse(rule).Properties.State,
@@ -119,6 +119,32 @@ describe('OidcWatchStack', () => {
       expect(states).toEqual([
         'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
         'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      ]);
+    });
+
+    it('routes oidc-watch smoke events by their own source and detail-type, on each bus, in plain ENABLED state', () => {
+      const smokeRules = synth.template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { source: ['gitlab-oidc-watch.smoke'] } },
+      });
+      expect(
+        Object.values(smokeRules).map((r) => z.object({ Properties: z.unknown() }).parse(r).Properties),
+      ).toEqual([
+        expect.objectContaining({
+          State: 'ENABLED',
+          EventPattern: {
+            source: ['gitlab-oidc-watch.smoke'],
+            'detail-type': ['GitLab OIDC Watch Smoke Test'],
+          },
+          Targets: [
+            expect.objectContaining({
+              Arn: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', 'CorrelatorFunction'), 'Arn'] },
+            }),
+          ],
+        }),
+        expect.objectContaining({
+          EventBusName: { Ref: logicalId('AWS::Events::EventBus', 'OrganizationBus') },
+          State: 'ENABLED',
+        }),
       ]);
     });
 
@@ -343,21 +369,16 @@ describe('OidcWatchStack', () => {
       });
     });
 
-    it('only writes the decision log, only under its prefix: no reading back, no deleting', () => {
+    it('only writes the decision log, only under its prefix and smoke/: no reading back, no deleting', () => {
       const s3 = correlatorStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-      expect(s3).toHaveLength(1);
-      expect(actionsOf(s3[0] ?? { Effect: 'Allow', Action: [], Resource: [] }).sort()).toEqual([
-        's3:PutObject',
-      ]);
-      expect(s3[0]?.Resource).toEqual({
+      expect(s3.flatMap(actionsOf)).toEqual(s3.map(() => 's3:PutObject'));
+      const underPrefix = (prefix: string): unknown => ({
         'Fn::Join': [
           '',
-          [
-            { 'Fn::GetAtt': [logicalId('AWS::S3::Bucket', 'DecisionLogBucket'), 'Arn'] },
-            `/${DECISION_LOG_PREFIX}*`,
-          ],
+          [{ 'Fn::GetAtt': [logicalId('AWS::S3::Bucket', 'DecisionLogBucket'), 'Arn'] }, `/${prefix}*`],
         ],
       });
+      expect(s3.flatMap(resourcesOf)).toEqual([underPrefix(DECISION_LOG_PREFIX), underPrefix('smoke/')]);
     });
 
     it('performs only single-item operations on the idempotency table', () => {
@@ -516,6 +537,7 @@ describe('OidcWatchStack', () => {
               NoncurrentVersionExpiration: { NoncurrentDays: 30 },
               Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             }),
+            { Id: 'expire-smoke-results', Prefix: 'smoke/', Status: 'Enabled', ExpirationInDays: 7 },
           ],
         },
       });
