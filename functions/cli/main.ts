@@ -18,6 +18,8 @@ Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
+  smoke                    put a synthetic event on the deployed bus and wait for the correlator's answer
+  coverage                 list the organization's accounts and regions and whether each forwards its events
   schema                   print the config file's JSON Schema
   help [command]           help for a command
 
@@ -41,6 +43,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await (await import('./commands/hunt')).runHunt(rest, io);
       case 'athena-sql':
         return await (await import('./commands/athena-sql')).runAthenaSql(rest, io);
+      case 'smoke':
+        return await (await import('./commands/smoke')).runSmoke(rest, io);
+      case 'coverage':
+        return await (await import('./commands/coverage')).runCoverage(rest, io);
       case 'schema':
         io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return EXIT.clean;
@@ -52,7 +58,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'help':
       case '--help':
       case '-h':
-        if (rest[0] === 'evaluate' || rest[0] === 'hunt' || rest[0] === 'athena-sql')
+        if (
+          rest[0] === 'evaluate' ||
+          rest[0] === 'hunt' ||
+          rest[0] === 'athena-sql' ||
+          rest[0] === 'smoke' ||
+          rest[0] === 'coverage'
+        )
           return await main([rest[0], '--help'], io);
         io.stdout.write(MAIN_HELP);
         return command === undefined ? EXIT.error : EXIT.clean;
