@@ -140,7 +140,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
         failures: stats.failures,
         latencyMs: performance.now() - started,
       });
-      metrics.countVerdict(verdict.verdict);
+      metrics.countVerdict(verdict.verdict, verdict.policy);
       log.info(
         {
           eventId: verdict.eventId,

@@ -7,6 +7,7 @@ import '../shared/zod-jitless';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createMetrics } from '../../lib/adapters/metrics';
 import { loadEmbeddedConfig } from '../shared/config';
@@ -27,6 +28,7 @@ export const handler: CorrelatorHandler = createHandler({
     s3: new S3Client({}),
     dynamodb: new DynamoDBClient({}),
     secrets: new SecretsManagerClient({}),
+    ...(settings.securityHubProductArn === undefined ? {} : { securityHub: new SecurityHubClient({}) }),
   },
   logger,
   metrics: createMetrics(),

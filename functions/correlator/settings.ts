@@ -16,6 +16,8 @@ export interface CorrelatorSettings {
   /** Upper bound for each GitLab lookup, retries included; kept well inside the function timeout by the stack. */
   readonly gitLabLookupBudgetMs: number;
   readonly logLevel: string;
+  /** Security Hub's default product ARN of this account and region, when deployment.securityHub is enabled. */
+  readonly securityHubProductArn?: string | undefined;
 }
 
 const TokenSecrets = z.record(z.string().url(), z.string().min(1));
@@ -28,6 +30,7 @@ export const CORRELATOR_ENV = {
   gitLabTokenSecrets: 'GITLAB_TOKEN_SECRETS',
   gitLabLookupBudgetMs: 'GITLAB_LOOKUP_BUDGET_MS',
   logLevel: 'LOG_LEVEL',
+  securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
 } as const;
 
 export function readCorrelatorSettings(env: Env = process.env): CorrelatorSettings {
@@ -40,5 +43,6 @@ export function readCorrelatorSettings(env: Env = process.env): CorrelatorSettin
     gitLabTokenSecrets: jsonEnv(CORRELATOR_ENV.gitLabTokenSecrets, TokenSecrets, env),
     gitLabLookupBudgetMs: intEnv(CORRELATOR_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
     logLevel: optionalEnv(CORRELATOR_ENV.logLevel, env) ?? 'info',
+    securityHubProductArn: optionalEnv(CORRELATOR_ENV.securityHubProductArn, env),
   };
 }

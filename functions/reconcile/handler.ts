@@ -10,6 +10,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createMetrics } from '../../lib/adapters/metrics';
 import { readCorrelatorSettings } from '../correlator/settings';
@@ -41,6 +42,7 @@ export const handler: ReconcileHandler = createReconcileHandler({
     s3: new S3Client({}),
     dynamodb: new DynamoDBClient({}),
     secrets: new SecretsManagerClient({}),
+    ...(settings.securityHubProductArn === undefined ? {} : { securityHub: new SecurityHubClient({}) }),
     cloudTrailFor,
   },
   logger,

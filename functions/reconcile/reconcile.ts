@@ -101,7 +101,7 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
           logger: log,
           concurrency: deps.concurrency,
           signal,
-          onVerdict: (v) => metrics.countVerdict(v.verdict),
+          onVerdict: (v) => metrics.countVerdict(v.verdict, v.policy),
         },
       );
       const stats = gitlab.stats();

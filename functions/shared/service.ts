@@ -7,6 +7,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createGitLabDirectory } from '../../lib/adapters/gitlab';
 import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
@@ -14,6 +15,8 @@ import { createIdempotentPublisher, type IdempotentPublisher } from '../../lib/a
 import { createServiceMetrics, type ServiceMetrics } from '../../lib/adapters/metrics';
 import { createS3DecisionLog } from '../../lib/adapters/s3-decision-log';
 import { createS3SmokeLog, type SmokeLog } from '../../lib/adapters/s3-smoke-log';
+import { createSecurityHubSink, withSecurityHubExport } from '../../lib/adapters/security-hub';
+import { contextFromProductArn } from '../../lib/core/asff';
 import { createSecretReader } from '../../lib/adapters/secrets';
 import { createSnsAlertPublisher } from '../../lib/adapters/sns-alert-publisher';
 import type { Config, TokenSource, TrustedIssuer } from '../../lib/core/config';
@@ -27,6 +30,8 @@ export interface ServiceClients {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
   readonly secrets: SecretsManagerClient;
+  /** Only when deployment.securityHub is enabled (settings.securityHubProductArn set). */
+  readonly securityHub?: SecurityHubClient;
 }
 
 export interface ServiceDeps {
@@ -65,7 +70,19 @@ export function tokenSourceFor(
 export function createService(deps: ServiceDeps): Service {
   const { config, settings, clients, logger } = deps;
   const readSecret = createSecretReader(clients.secrets);
-  const alerts = createIdempotentPublisher(createSnsAlertPublisher(clients.sns, settings.alertTopicArn), {
+  const metrics = createServiceMetrics(deps.metrics);
+  const sns = createSnsAlertPublisher(clients.sns, settings.alertTopicArn);
+  // Inside the idempotency wrapper: a duplicate delivery neither re-sends the alert nor re-imports the finding.
+  const primary =
+    settings.securityHubProductArn === undefined || clients.securityHub === undefined
+      ? sns
+      : withSecurityHubExport(sns, {
+          sink: createSecurityHubSink(clients.securityHub),
+          context: contextFromProductArn(settings.securityHubProductArn),
+          logger,
+          onFailure: () => metrics.countExportFailure(),
+        });
+  const alerts = createIdempotentPublisher(primary, {
     client: clients.dynamodb,
     tableName: settings.idempotencyTable,
     logger,
@@ -83,7 +100,7 @@ export function createService(deps: ServiceDeps): Service {
   return {
     alerts,
     decisions,
-    metrics: createServiceMetrics(deps.metrics),
+    metrics,
     smoke: createS3SmokeLog(clients.s3, settings.decisionLogBucket),
     async gitlab(log) {
       const tokens = new Map<string, string | undefined>();

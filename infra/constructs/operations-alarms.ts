@@ -26,6 +26,8 @@ export interface OperationsAlarmsProps {
   readonly correlator: IFunction;
   /** Every queue where a lost event or notification would wait; each alarms on its first message. */
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  /** deployment.securityHub.enabled: also alarm when a verdict could not be exported. */
+  readonly securityHubExport?: boolean;
 }
 
 /**
@@ -77,6 +79,21 @@ export class OperationsAlarms extends Construct {
         statistic: 'Sum',
       }),
     );
+    if (props.securityHubExport === true) {
+      this.addAlarm(
+        'SecurityHubExportFailures',
+        'security-hub-export-failures',
+        'A verdict was alerted but not imported into Security Hub (not enabled in this region, throttled, refused). ' +
+          'The next evaluation of the same event repairs it; the correlator log names the event.',
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: 'SecurityHubExportFailures',
+          dimensionsMap: { service: SERVICE_NAME },
+          period: PERIOD,
+          statistic: 'Sum',
+        }),
+      );
+    }
   }
 
   private addAlarm(id: string, name: string, description: string, metric: IMetric): void {

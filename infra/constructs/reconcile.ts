@@ -61,6 +61,7 @@ export class ReconcileFunction extends Construct {
       config: props.config,
       timeout: RECONCILE_TIMEOUT,
       logRetentionDays: props.logRetentionDays,
+      network: props.network,
       environment: serviceEnvironment(this, props, deployment),
     });
     this.function.configureAsyncInvoke({
@@ -104,7 +105,7 @@ export class ReconcileFunction extends Construct {
     });
 
     props.decisionLog.grantReadVerdicts(this.function);
-    grantServiceAccess(this.function, props);
+    grantServiceAccess(this.function, props, deployment);
 
     if (props.alarmTopic) {
       this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {

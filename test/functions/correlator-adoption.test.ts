@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context } from 'aws-lambda';
@@ -27,6 +28,7 @@ const SMOKE_ID = '0f8e2d4c-1b3a-4c5d-8e9f-a0b1c2d3e4f5';
 const sns = mockClient(SNSClient);
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
+const securityHub = mockClient(SecurityHubClient);
 let table: IdempotencyTableFake;
 let standin: GitLabStandin;
 let objects: Map<string, string>;
@@ -63,7 +65,10 @@ beforeEach(() => {
 
 afterEach(() => table.mock.restore());
 
-function handlerUnderTest(roleArns = ['arn:aws:iam::*:role/prod-deploy']): CorrelatorHandler {
+function handlerUnderTest(
+  roleArns = ['arn:aws:iam::*:role/prod-deploy'],
+  securityHubProductArn?: string,
+): CorrelatorHandler {
   const config = parseConfig({
     trustedIssuers: [
       { issuer: 'https://gitlab.com', apiUrl: standin.apiUrl, lookupTimeoutMs: 3000, maxRetries: 0 },
@@ -82,12 +87,14 @@ function handlerUnderTest(roleArns = ['arn:aws:iam::*:role/prod-deploy']): Corre
       gitLabTokenSecrets: { 'https://gitlab.com': SECRET_ARN },
       gitLabLookupBudgetMs: 3000,
       logLevel: 'error',
+      securityHubProductArn,
     },
     clients: {
       sns: new SNSClient({ region: 'us-east-1' }),
       s3: new S3Client({ region: 'us-east-1' }),
       dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
       secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+      securityHub: new SecurityHubClient({ region: 'us-east-1' }),
     },
     logger: createLogger({ level: 'error', destination: { write: () => undefined } }),
     metrics: createMetrics(),
@@ -96,7 +103,20 @@ function handlerUnderTest(roleArns = ['arn:aws:iam::*:role/prod-deploy']): Corre
   });
 }
 
-const context = { awsRequestId: 'req-1' } as Context;
+const context: Context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'gitlab-oidc-watch-correlator',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:gitlab-oidc-watch-correlator',
+  memoryLimitInMB: '512',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+  logGroupName: '/aws/lambda/gitlab-oidc-watch-correlator',
+  logStreamName: '2026/11/20/[$LATEST]0123456789abcdef',
+  getRemainingTimeInMillis: () => 55_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
 
 function smokeEvent(detail: Record<string, unknown> = {}): CloudTrailApiCallEvent {
   return {
@@ -189,5 +209,47 @@ describe('correlator smoke events', () => {
     expect(outcome).toMatchObject({ outcome: 'malformed' });
     expect(objects.size).toBe(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe('correlator with deployment.securityHub enabled', () => {
+  const PRODUCT = 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default';
+
+  beforeEach(() => {
+    securityHub.reset();
+    securityHub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1 });
+  });
+
+  it('imports an alert as one finding after the SNS alert, and a duplicate delivery imports nothing more', async () => {
+    const handler = handlerUnderTest(undefined, PRODUCT);
+    const probe = makeEventBridgeEvent(
+      makeWebIdentityRecord({
+        error: { code: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' },
+      }),
+    ) as CloudTrailApiCallEvent;
+
+    await handler(probe, context);
+    await handler(probe, context);
+
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    const imports = securityHub.commandCalls(BatchImportFindingsCommand);
+    expect(imports).toHaveLength(1);
+    expect(imports[0]?.args[0].input.Findings?.[0]).toMatchObject({
+      ProductArn: PRODUCT,
+      AwsAccountId: '123456789012',
+      GeneratorId: 'gitlab-oidc-watch/verdict',
+      ProductFields: expect.objectContaining({ 'gitlab-oidc-watch/findingCodes': 'ASSUME_ROLE_FAILED' }),
+    });
+  });
+
+  it('exports nothing without the product ARN setting (the stack leaves it unset when the switch is off)', async () => {
+    const probe = makeEventBridgeEvent(
+      makeWebIdentityRecord({ error: { code: 'AccessDenied', message: 'denied' } }),
+    ) as CloudTrailApiCallEvent;
+
+    await handlerUnderTest()(probe, context);
+
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
   });
 });
