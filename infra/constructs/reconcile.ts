@@ -35,7 +35,7 @@ export interface ReconcileFunctionProps extends ServiceResources {
  * The daily reconciliation: a scheduled rule (deployment.reconcile.schedule, DISABLED unless
  * deployment.reconcile.enabled) invokes a function that reads CloudTrail event history and judges every
  * AssumeRoleWithWebIdentity the live path left without a verdict, through the same publishers as the correlator.
- * Environment: the correlator's contract (functions/correlator/settings.ts).
+ * Environment: the correlator's contract (lib/composition/settings.ts).
  */
 export class ReconcileFunction extends Construct {
   public readonly function: HouseFunction;

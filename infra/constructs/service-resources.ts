@@ -11,7 +11,7 @@ import type { ServiceNetwork } from './service-network';
 
 /**
  * What a function that judges and dispatches verdicts (the correlator, the reconcile function) is wired to. One
- * place for the environment contract (functions/correlator/settings.ts reads it) and the grants, so both functions
+ * place for the environment contract (lib/composition/settings.ts reads it) and the grants, so both functions
  * always get the same, least-privilege access.
  */
 export interface ServiceResources {
@@ -23,7 +23,7 @@ export interface ServiceResources {
   readonly network?: ServiceNetwork;
 }
 
-/** The environment variables of functions/correlator/settings.ts. */
+/** The environment variables of lib/composition/settings.ts. */
 export function serviceEnvironment(
   scope: Construct,
   resources: ServiceResources,

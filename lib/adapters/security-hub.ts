@@ -11,7 +11,7 @@ import { BatchImportFindingsCommand, type SecurityHubClient } from '@aws-sdk/cli
 import { type AsffContext, type AsffFinding, verdictToAsff } from '../core/asff';
 import { PublishError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { AlertPublisher } from '../core/ports';
+import type { AlertMessage, AlertSender } from '../core/ports';
 
 export const BATCH_IMPORT_LIMIT = 100;
 
@@ -52,25 +52,38 @@ export interface FindingExportOptions {
   readonly onFailure: () => void;
 }
 
-/** Publishes through `primary`, then exports the verdict to Security Hub; an export failure never fails the publish. */
-export function withSecurityHubExport(
-  primary: AlertPublisher,
-  options: FindingExportOptions,
-): AlertPublisher {
+/**
+ * Sends through `primary` (SNS), then imports the verdict as a finding: every message responders get (first alert or
+ * update) updates the one finding of the event. An update that resolves the event (ok, ignored) archives it.
+ * An export failure never fails the send.
+ */
+export function withSecurityHubExport(primary: AlertSender, options: FindingExportOptions): AlertSender {
   return {
-    async publish(verdict) {
-      await primary.publish(verdict);
-      const finding = verdictToAsff(verdict, options.context);
-      if (finding === null) return;
+    async send(message) {
+      const messageId = await primary.send(message);
+      const finding = findingFor(message, options.context);
+      if (finding === null) return messageId;
       try {
         await options.sink.importFindings([finding]);
       } catch (error) {
         options.onFailure();
         options.logger.error(
-          { eventId: verdict.eventId, error: error instanceof Error ? error.message : String(error) },
+          { eventId: message.verdict.eventId, error: error instanceof Error ? error.message : String(error) },
           'verdict not exported to Security Hub; the alert was published',
         );
       }
+      return messageId;
     },
   };
+}
+
+/** Alert and unverified verdicts as ACTIVE findings; a later ok/ignored update archives the earlier finding. */
+function findingFor(message: AlertMessage, context: AsffContext): AsffFinding | null {
+  const active = verdictToAsff(message.verdict, context);
+  if (active !== null || message.publication.previous === null) return active;
+  const previous = verdictToAsff(
+    { ...message.verdict, verdict: message.publication.previous.verdict },
+    context,
+  );
+  return previous === null ? null : { ...previous, RecordState: 'ARCHIVED' };
 }

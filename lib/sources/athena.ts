@@ -4,16 +4,9 @@
  * CloudTrail-shaped record and normalized by the same code as every other source.
  * See: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  */
-import type { AthenaExecution, AthenaQueryInput, AthenaRow, AthenaRunOptions } from '../adapters/athena';
-import { type HuntColumn, huntQuery } from '../core/athena-sql';
-import { normalizeRecord } from '../core/cloudtrail';
-import { InputError } from '../core/errors';
-import type { RecordSource, SourceItem } from '../core/source';
-
-/** The part of AthenaQueryRunner this source needs. */
-export interface AthenaQueryPort {
-  execute(query: AthenaQueryInput, options?: AthenaRunOptions): Promise<AthenaExecution>;
-}
+import { type HuntColumn, huntQuery } from '../athena';
+import type { AthenaQueryPort, AthenaRow } from '../athena/port';
+import { type RecordSource, recordToItem, type SourceItem } from '../core/source';
 
 export interface AthenaSourceOptions {
   readonly athena: AthenaQueryPort;
@@ -98,18 +91,7 @@ export function athenaSource(o: AthenaSourceOptions): RecordSource {
       let record = 0;
       for await (const row of execution.rows()) {
         record += 1;
-        try {
-          const result = normalizeRecord(rowToRecord(row), { source, record });
-          yield result.kind === 'assumption'
-            ? { kind: 'assumption', assumption: result.assumption, source, record }
-            : { kind: 'skipped', eventName: result.eventName, source, count: 1 };
-        } catch (error) {
-          if (error instanceof InputError) {
-            yield { kind: 'error', error };
-            continue;
-          }
-          throw error;
-        }
+        yield recordToItem(rowToRecord(row), source, record);
       }
     },
   };

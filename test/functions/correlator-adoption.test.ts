@@ -20,7 +20,7 @@ import {
 import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import { makeEventBridgeEvent, makeWebIdentityRecord } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gitlab-oidc-watch/gitlab.com-AbCdEf';
 const SMOKE_ID = '0f8e2d4c-1b3a-4c5d-8e9f-a0b1c2d3e4f5';

@@ -13,7 +13,7 @@ import * as z from 'zod';
 import { createS3SmokeLog } from '../../../lib/adapters/s3-smoke-log';
 import { SMOKE_DETAIL_TYPE, SMOKE_PREFIX, SMOKE_ROLE_NAME, SMOKE_SOURCE } from '../../../lib/core/smoke';
 import { type CliIo, EXIT, UsageError } from '../io';
-import { parsePositiveInt } from './evaluate';
+import { parsePositiveInt } from '../args';
 
 export const SMOKE_HELP = `Usage: oidc-watch smoke --decision-bucket BUCKET [options]
 

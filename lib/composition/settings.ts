@@ -1,11 +1,12 @@
 /**
- * The correlator's environment, read once at init. Names match infra/constructs/correlator-function.ts.
+ * The deployed service's settings: the environment contract both Lambdas (correlator and reconcile) share, read once
+ * at init. Names match infra/constructs (the stack sets them on both functions).
  */
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
-import { intEnv, jsonEnv, optionalEnv, requireEnv, type Env } from '../shared/env';
+import { type Env, intEnv, jsonEnv, optionalEnv, requireEnv } from './env';
 
-export interface CorrelatorSettings {
+export interface ServiceSettings {
   readonly alertTopicArn: string;
   readonly decisionLogBucket: string;
   /** Ends in `/` (or is empty). */
@@ -22,7 +23,7 @@ export interface CorrelatorSettings {
 
 const TokenSecrets = z.record(z.string().url(), z.string().min(1));
 
-export const CORRELATOR_ENV = {
+export const SERVICE_ENV = {
   alertTopicArn: 'ALERT_TOPIC_ARN',
   decisionLogBucket: 'DECISION_LOG_BUCKET',
   decisionLogPrefix: 'DECISION_LOG_PREFIX',
@@ -33,16 +34,20 @@ export const CORRELATOR_ENV = {
   securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
 } as const;
 
-export function readCorrelatorSettings(env: Env = process.env): CorrelatorSettings {
-  const prefix = optionalEnv(CORRELATOR_ENV.decisionLogPrefix, env) ?? '';
+/** A decision-log key prefix as S3 keys want it: empty, or ending in `/`. */
+export function normalizePrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+export function readServiceSettings(env: Env = process.env): ServiceSettings {
   return {
-    alertTopicArn: requireEnv(CORRELATOR_ENV.alertTopicArn, env),
-    decisionLogBucket: requireEnv(CORRELATOR_ENV.decisionLogBucket, env),
-    decisionLogPrefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
-    idempotencyTable: requireEnv(CORRELATOR_ENV.idempotencyTable, env),
-    gitLabTokenSecrets: jsonEnv(CORRELATOR_ENV.gitLabTokenSecrets, TokenSecrets, env),
-    gitLabLookupBudgetMs: intEnv(CORRELATOR_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
-    logLevel: optionalEnv(CORRELATOR_ENV.logLevel, env) ?? 'info',
-    securityHubProductArn: optionalEnv(CORRELATOR_ENV.securityHubProductArn, env),
+    alertTopicArn: requireEnv(SERVICE_ENV.alertTopicArn, env),
+    decisionLogBucket: requireEnv(SERVICE_ENV.decisionLogBucket, env),
+    decisionLogPrefix: normalizePrefix(optionalEnv(SERVICE_ENV.decisionLogPrefix, env) ?? ''),
+    idempotencyTable: requireEnv(SERVICE_ENV.idempotencyTable, env),
+    gitLabTokenSecrets: jsonEnv(SERVICE_ENV.gitLabTokenSecrets, TokenSecrets, env),
+    gitLabLookupBudgetMs: intEnv(SERVICE_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
+    logLevel: optionalEnv(SERVICE_ENV.logLevel, env) ?? 'info',
+    securityHubProductArn: optionalEnv(SERVICE_ENV.securityHubProductArn, env),
   };
 }
