@@ -8,6 +8,7 @@
  * plan (hunt-plan.ts: the arguments, checked; pure) -> build (hunt-build.ts: config, engine, publishers, source)
  * -> run (here: judge or reconcile, print verdicts, progress and a summary).
  */
+import { FILE_WORKERS_HELP } from '../file-workers';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import type { OidcWatchError } from '../../../lib/core/errors';
 import { reconcile } from '../../../lib/core/reconcile';
@@ -54,6 +55,7 @@ Options:
                            standing verdict with the live path. Required with --reconcile
   -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
+      ${FILE_WORKERS_HELP}
   -h, --help               this help
 
 AWS credentials and the region of Athena and S3 come from the usual AWS SDK sources (AWS_PROFILE, AWS_REGION...).
