@@ -21,6 +21,7 @@ export {
   createPublishers,
   decisionLog,
   idempotentAlerts,
+  smokeLog,
   type PublisherClients,
   type Publishers,
   type PublisherTargets,

@@ -8,6 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createIdempotentPublisher, type IdempotentPublisher } from '../adapters/idempotent-publisher';
 import { createS3DecisionLog } from '../adapters/s3-decision-log';
+import { createS3SmokeLog, type SmokeLog } from '../adapters/s3-smoke-log';
 import { createSecurityHubSink, withSecurityHubExport } from '../adapters/security-hub';
 import { createSnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -25,6 +26,11 @@ export interface PublisherTargets {
 export interface PublisherClients {
   readonly sns: SNSClient;
   readonly s3: S3Client;
+}
+
+/** Smoke-test answers under smoke/ in the decision-log bucket: written by the correlator, read by `oidc-watch smoke`. */
+export function smokeLog(s3: S3Client, decisionLogBucket: string): SmokeLog {
+  return createS3SmokeLog(s3, decisionLogBucket);
 }
 
 export function decisionLog(s3: S3Client, t: PublisherTargets): DecisionLog {

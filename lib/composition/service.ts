@@ -12,13 +12,13 @@ import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { IdempotentPublisher } from '../adapters/idempotent-publisher';
 import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics';
-import { createS3SmokeLog, type SmokeLog } from '../adapters/s3-smoke-log';
+import type { SmokeLog } from '../adapters/s3-smoke-log';
 import { createSecretReader } from '../adapters/secrets';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { DecisionLog } from '../core/ports';
 import { type CountingDirectory, gitLabDirectory, resolveIssuerTokens } from './engine';
-import { decisionLog, idempotentAlerts } from './publishers';
+import { decisionLog, idempotentAlerts, smokeLog } from './publishers';
 import type { ServiceSettings } from './settings';
 
 export interface ServiceClients {
@@ -78,7 +78,7 @@ export function createService(deps: ServiceDeps): Service {
     ),
     decisions: decisionLog(clients.s3, settings),
     metrics,
-    smoke: createS3SmokeLog(clients.s3, settings.decisionLogBucket),
+    smoke: smokeLog(clients.s3, settings.decisionLogBucket),
     async gitlab(log) {
       const tokens = await resolveIssuerTokens(config, {
         env: deps.env,

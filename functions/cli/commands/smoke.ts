@@ -10,7 +10,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { S3Client } from '@aws-sdk/client-s3';
 // `* as z`, not `{ z }` (see eslint.config.mjs).
 import * as z from 'zod';
-import { createS3SmokeLog } from '../../../lib/adapters/s3-smoke-log';
+import { smokeLog } from '../../../lib/composition';
 import { SMOKE_DETAIL_TYPE, SMOKE_PREFIX, SMOKE_ROLE_NAME, SMOKE_SOURCE } from '../../../lib/core/smoke';
 import { type CliIo, EXIT, UsageError } from '../io';
 import { parsePositiveInt } from '../args';
@@ -147,7 +147,7 @@ export async function runSmoke(
     `smoke test ${smokeTestId} put on ${args.eventBus ?? 'the default bus'} (event ${entry.EventId})\n`,
   );
 
-  const log = createS3SmokeLog(new S3Client(clientConfig), args.bucket);
+  const log = smokeLog(new S3Client(clientConfig), args.bucket);
   const started = deps.now();
   for (;;) {
     const stored = await log.read(smokeTestId);
