@@ -11,7 +11,7 @@ import { EncryptedTopic } from './constructs/encrypted-topic';
 import { ForwarderStackSet } from './constructs/forwarder-stack-set';
 import { GitLabTokenSecrets } from './constructs/gitlab-token-secrets';
 import { IdempotencyTable } from './constructs/idempotency-table';
-import { OperationsAlarms } from './constructs/operations-alarms';
+import { ForwardedAlarms, OperationsAlarms } from './constructs/operations-alarms';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrganizationEventBus } from './constructs/organization-event-bus';
 import { ReconcileFunction } from './constructs/reconcile';
@@ -52,6 +52,7 @@ export class OidcWatchStack extends Stack {
   public readonly reconcile: ReconcileFunction;
   public readonly athena: AthenaTables | undefined;
   public readonly alarms: OperationsAlarms;
+  public readonly forwardedAlarms: ForwardedAlarms | undefined;
   public readonly slackChannel: SlackChannel | undefined;
   public readonly dashboard: OperationsDashboard | undefined;
   public readonly forwarderStackSet: ForwarderStackSet | undefined;
@@ -78,6 +79,8 @@ export class OidcWatchStack extends Stack {
       emails: deployment.operationsEmails,
       deliveryDeadLetterQueue: notificationDeadLetters,
       allowCloudWatchAlarms: true,
+      // Forwarded alarms of member accounts arrive through the organization bus (EventBridge -> SNS).
+      allowEventBridge: props.organizationId !== undefined,
     });
 
     this.decisionLog = new DecisionLogBucket(this, 'DecisionLog', {
@@ -182,7 +185,17 @@ export class OidcWatchStack extends Stack {
       correlator: this.correlator.function,
       deadLetterQueues,
       securityHubExport: deployment.securityHub.enabled,
+      unverifiedRatePercent: deployment.alarms.unverifiedRatePercent,
     });
+    if (this.organizationBus !== undefined) {
+      // The forwarder stacks' own alarms (their dead-letter queues) arrive on the central bus: to the operations topic.
+      this.forwardedAlarms = new ForwardedAlarms(this, 'ForwardedAlarms', {
+        bus: this.organizationBus.bus,
+        topic: this.operationsTopic,
+        alarmNamePrefix: `${FORWARDER_STACK_ID}-`,
+        deadLetterQueue: notificationDeadLetters,
+      });
+    }
 
     // ---- Adoption (issue 11): the dashboard, switched by deployment.dashboard.enabled. ----
     this.dashboard = deployment.dashboard.enabled

@@ -82,12 +82,17 @@ const EventBridgeEnvelope = z
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
-  const { alerts, decisions, metrics, smoke, gitlab: gitlabDirectory } = createService(deps);
+  const service = createService(deps);
+  const { alerts, decisions, metrics, smoke, gitlab: gitlabDirectory } = service;
   const now = deps.now ?? (() => new Date());
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       if (isSmokeEvent(event)) {
         return await handleSmokeEvent(event, {
@@ -140,6 +145,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       metrics.recordGitLab({
         requests: stats.requests,
         failures: stats.failures,
+        authFailures: stats.authFailures,
         latencyMs: performance.now() - started,
       });
       metrics.countVerdict(verdict.verdict, verdict.policy);
@@ -173,6 +179,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

@@ -6,7 +6,11 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { Deployment } from '../../lib/core/config';
-import { CENTRAL_BUS_PARAMETER, WebIdentityForwarderStack } from './web-identity-forwarder-stack';
+import {
+  CENTRAL_BUS_PARAMETER,
+  FORWARDER_STACK_ID,
+  WebIdentityForwarderStack,
+} from './web-identity-forwarder-stack';
 
 export type ForwarderStackSetSettings = NonNullable<
   NonNullable<Deployment['organization']>['forwarderStackSet']
@@ -30,7 +34,8 @@ export function forwarderTemplate(context: Record<string, unknown> = {}): Record
   const outdir = mkdtempSync(path.join(tmpdir(), 'oidc-watch-forwarder-'));
   try {
     const app = new App({ outdir, context, analyticsReporting: false });
-    const stack = new WebIdentityForwarderStack(app, 'Forwarder', {
+    // Same stack name as the per-account path: the central stack's ForwardedAlarms match its alarms by this prefix.
+    const stack = new WebIdentityForwarderStack(app, FORWARDER_STACK_ID, {
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

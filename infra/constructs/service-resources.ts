@@ -23,7 +23,7 @@ export interface ServiceResources {
   readonly network?: ServiceNetwork;
 }
 
-/** The environment variables of lib/composition/settings.ts. */
+/** The environment variables lib/composition/settings.ts reads (SERVICE_ENV). */
 export function serviceEnvironment(
   scope: Construct,
   resources: ServiceResources,
@@ -36,6 +36,7 @@ export function serviceEnvironment(
     IDEMPOTENCY_TABLE: resources.idempotencyTable.tableName,
     GITLAB_TOKEN_SECRETS: Stack.of(scope).toJsonString(resources.gitLabTokens.secretIdsByIssuer()),
     GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
+    GITLAB_TOKEN_GENERATED: JSON.stringify(resources.gitLabTokens.generatedIssuers()),
     ...(deployment.securityHub.enabled ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn() } : {}),
   };
 }

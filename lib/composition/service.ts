@@ -18,7 +18,9 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { DecisionLog } from '../core/ports';
 import { type CountingDirectory, gitLabDirectory, resolveIssuerTokens } from './engine';
+import { isPlaceholderToken } from '../core/self-check';
 import { decisionLog, idempotentAlerts, smokeLog } from './publishers';
+import { runSelfCheck, tokenNotSetDetail, withTokensNotSet } from './self-check';
 import type { ServiceSettings } from './settings';
 
 export interface ServiceClients {
@@ -52,7 +54,15 @@ export interface Service {
    * mutable facts are at most `cacheTtlSeconds` old, finished pipelines are kept until evicted (issue 12).
    */
   gitlab(logger: Logger): Promise<CountingDirectory>;
+  /**
+   * The set-up self-check (lib/composition/self-check.ts), run once per container: resolves to the number of failed
+   * checks (each logged with what to do). Never rejects.
+   */
+  selfCheck(logger: Logger): Promise<number>;
 }
+
+/** Per self-check probe, at most: the check must not hold the first invocation for long. */
+export const SELF_CHECK_TIMEOUT_MS = 5_000;
 
 export function createService(deps: ServiceDeps): Service {
   const { config, settings, clients, logger } = deps;
@@ -67,6 +77,8 @@ export function createService(deps: ServiceDeps): Service {
           logger,
           onFailure: () => metrics.countExportFailure(),
         };
+  const tokenOptions = { env: deps.env, readSecret, secretOverrides: settings.gitLabTokenSecrets };
+  let selfCheck: Promise<number> | undefined;
   // Per container: a warm container's burst of events shares GitLab's answers.
   const caches = new GitLabCaches();
   return {
@@ -80,19 +92,50 @@ export function createService(deps: ServiceDeps): Service {
     metrics,
     smoke: smokeLog(clients.s3, settings.decisionLogBucket),
     async gitlab(log) {
-      const tokens = await resolveIssuerTokens(config, {
-        env: deps.env,
-        readSecret,
-        secretOverrides: settings.gitLabTokenSecrets,
-      });
+      const tokens = await resolveIssuerTokens(config, tokenOptions);
+      // A token that is still the stack's placeholder is not sent: its issuer's verdicts say the token is not set.
+      const notSet = new Map<string, string>();
+      for (const issuer of settings.gitLabGeneratedTokenIssuers) {
+        const token = tokens.get(issuer);
+        if (token === undefined || !isPlaceholderToken(token)) continue;
+        tokens.set(issuer, undefined);
+        notSet.set(issuer, tokenNotSetDetail(issuer, settings.gitLabTokenSecrets[issuer] ?? 'its secret'));
+      }
       // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout,
       // and so does a wait for the process's request budget: past it the event fails and Lambda retries it later.
-      return gitLabDirectory(config, tokens, {
+      const directory = gitLabDirectory(config, tokens, {
         logger: log,
         caches,
         lookupBudgetMs: settings.gitLabLookupBudgetMs,
         budgetMaxWaitMs: settings.gitLabLookupBudgetMs,
       });
+      return withTokensNotSet(directory, notSet);
+    },
+    selfCheck(log) {
+      selfCheck ??= runSelfCheck(config, {
+        ...tokenOptions,
+        generatedTokenIssuers: settings.gitLabGeneratedTokenIssuers,
+        timeoutMs: Math.min(SELF_CHECK_TIMEOUT_MS, settings.gitLabLookupBudgetMs),
+      }).then(
+        (report) => {
+          for (const f of report.findings) {
+            const entry = { issuer: f.issuer, code: f.code, detail: f.message };
+            if (f.level === 'error')
+              log.error(entry, 'self-check failed: verdicts of this issuer cannot be trusted');
+            else log.warn(entry, 'self-check warning');
+          }
+          return report.errors;
+        },
+        (error: unknown) => {
+          // A bug in the check must not stop judging; it counts as one failure so that the alarm sees it.
+          log.error(
+            { error: error instanceof Error ? error.message : String(error) },
+            'self-check did not run',
+          );
+          return 1;
+        },
+      );
+      return selfCheck;
     },
   };
 }

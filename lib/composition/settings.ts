@@ -19,6 +19,11 @@ export interface ServiceSettings {
   readonly logLevel: string;
   /** Security Hub's default product ARN of this account and region, when deployment.securityHub is enabled. */
   readonly securityHubProductArn?: string | undefined;
+  /**
+   * Issuers whose secret the stack generated with a placeholder (GITLAB_TOKEN_GENERATED): until the operator stores a
+   * token, their verdicts say that the token is not set (lib/core/self-check.ts isPlaceholderToken).
+   */
+  readonly gitLabGeneratedTokenIssuers: readonly string[];
 }
 
 const TokenSecrets = z.record(z.string().url(), z.string().min(1));
@@ -32,7 +37,10 @@ export const SERVICE_ENV = {
   gitLabLookupBudgetMs: 'GITLAB_LOOKUP_BUDGET_MS',
   logLevel: 'LOG_LEVEL',
   securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
+  gitLabGeneratedTokenIssuers: 'GITLAB_TOKEN_GENERATED',
 } as const;
+
+const GeneratedIssuers = z.array(z.string().url());
 
 /** A decision-log key prefix as S3 keys want it: empty, or ending in `/`. */
 export function normalizePrefix(prefix: string): string {
@@ -49,5 +57,9 @@ export function readServiceSettings(env: Env = process.env): ServiceSettings {
     gitLabLookupBudgetMs: intEnv(SERVICE_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
     logLevel: optionalEnv(SERVICE_ENV.logLevel, env) ?? 'info',
     securityHubProductArn: optionalEnv(SERVICE_ENV.securityHubProductArn, env),
+    gitLabGeneratedTokenIssuers:
+      optionalEnv(SERVICE_ENV.gitLabGeneratedTokenIssuers, env) === undefined
+        ? []
+        : jsonEnv(SERVICE_ENV.gitLabGeneratedTokenIssuers, GeneratedIssuers, env),
   };
 }

@@ -88,6 +88,7 @@ function handlerUnderTest(
       gitLabLookupBudgetMs: 3000,
       logLevel: 'error',
       securityHubProductArn,
+      gitLabGeneratedTokenIssuers: [],
     },
     clients: {
       sns: new SNSClient({ region: 'us-east-1' }),

@@ -98,7 +98,13 @@ describe('organization rollout', () => {
     expect(Object.keys(template.Parameters)).toEqual(['CentralBusArn']);
     expect(template.Rules).toBeUndefined();
     const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
-    expect(rules.map((r) => r.Properties)).toEqual([
+    // The web-identity rule, and the rule that forwards its dead-letter alarm's state changes.
+    expect(rules).toHaveLength(2);
+    const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.map((r) => r.Properties)).toEqual([
+      expect.objectContaining({ AlarmName: 'GitLabOidcWatchForwarder-dead-letter-messages' }),
+    ]);
+    expect(rules.map((r) => r.Properties).filter((p) => JSON.stringify(p).includes('aws.sts'))).toEqual([
       expect.objectContaining({
         State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
         EventPattern: {
