@@ -39,7 +39,11 @@ function lazySecretsManagerReader(): (id: string) => Promise<string> {
   };
 }
 
-export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
+/** GitLab tokens resolved per trusted issuer, and the directory (cache, deadlines, budget) every command shares. */
+export async function buildGitLabDirectory(
+  config: Config,
+  options: EngineOptions,
+): Promise<ReturnType<typeof createGitLabDirectory>> {
   const tokens = new Map<string, string | undefined>();
   for (const issuer of config.trustedIssuers) {
     tokens.set(
@@ -50,10 +54,14 @@ export async function buildEngine(config: Config, options: EngineOptions): Promi
       }),
     );
   }
-  const directory = createGitLabDirectory(config.trustedIssuers, tokens, {
+  return createGitLabDirectory(config.trustedIssuers, tokens, {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.cache === undefined ? {} : { cache: options.cache }),
   });
+}
+
+export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
+  const directory = await buildGitLabDirectory(config, options);
   const evaluator = createEvaluator({ config, gitlab: directory });
   return { evaluator, gitlabStats: () => directory.stats() };
 }
