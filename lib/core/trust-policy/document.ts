@@ -45,7 +45,8 @@ export const PolicyDocumentSchema = z
   .object({
     Version: z.string().optional(),
     Id: z.string().optional(),
-    Statement: z.union([StatementSchema, z.array(StatementSchema)]),
+    // IAM allows one statement object or a list; wrapping first keeps error paths precise (Statement.0.Effect).
+    Statement: z.preprocess((v) => (Array.isArray(v) || v === undefined ? v : [v]), z.array(StatementSchema)),
   })
   .loose();
 
@@ -127,7 +128,7 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
   const parsed = PolicyDocumentSchema.safeParse(value);
   if (!parsed.success)
     throw new PolicyDocumentError(`not an IAM policy document: ${describeIssues(parsed.error)}`);
-  const list = Array.isArray(parsed.data.Statement) ? parsed.data.Statement : [parsed.data.Statement];
+  const list = parsed.data.Statement;
   return {
     version: parsed.data.Version ?? null,
     statements: list.map((s, index) => ({

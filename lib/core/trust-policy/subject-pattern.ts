@@ -70,8 +70,12 @@ export function parseSubjectPattern(raw: string, glob: boolean): SubjectPattern 
     // A value runs until the next known component name (the same rule as the token parser).
     const valueTokens: string[] = [];
     i += 1;
-    while (i < tokens.length && (valueTokens.length === 0 || !SUBJECT_COMPONENT_KEYS.has(tokens[i] ?? ''))) {
-      valueTokens.push(tokens[i] ?? '');
+    while (i < tokens.length) {
+      const token = tokens[i] ?? '';
+      // Values contain no ':', so after the first value token a wildcard stands where a name belongs.
+      if (valueTokens.length > 0 && (SUBJECT_COMPONENT_KEYS.has(token) || (glob && hasWildcard(token))))
+        break;
+      valueTokens.push(token);
       i += 1;
     }
     const value = valueTokens.join(':');
