@@ -104,7 +104,14 @@ function refsFor(
 }
 
 function audiencesFor(trust: ProviderTrust, role: ProductionRole | null, notes: string[]): string[] {
-  if (role) return [...role.allowedAudiences];
+  if (role) {
+    const generic = role.allowedAudiences.filter((a) => isGenericAudience(a, trust.provider.issuer));
+    if (generic.length > 0)
+      notes.push(
+        `the production role allows the generic audience ${generic.join(', ')}: a project-specific one confines a leaked token to this role`,
+      );
+    return [...role.allowedAudiences];
+  }
   const specific = trust.allows
     .flatMap((st) => narrowestTest(st, 'aud')?.values ?? [])
     .filter((a) => !a.includes('*') && !isGenericAudience(a, trust.provider.issuer));
@@ -161,5 +168,7 @@ export function suggestTrustPolicy(
     statements.push(
       statement(providerArn, { StringEquals: { ...equals }, StringLike: { [`${provider}:sub`]: globs } }),
     );
+  if (statements.length === 0)
+    notes.push('no allowed ref is known: this suggestion admits nothing until refs are listed');
   return { policy: { Version: '2012-10-17', Statement: statements }, notes: [...new Set(notes)] };
 }
