@@ -6,29 +6,10 @@
 import { cleanText, truncate } from '../../lib/core/render/escape';
 import type { Admitted } from '../../lib/core/trust-policy/admits';
 import type { AuditCounts, RoleReport, RoleStatus } from '../../lib/core/trust-policy/audit';
-import type { OutputFormat } from './output';
+import { reportJson } from '../../lib/core/trust-policy/report-json';
 
-/** One audited role as a JSON Lines row: the stable, documented shape. */
-export function reportJson(r: RoleReport): string {
-  return JSON.stringify({
-    roleArn: r.roleArn,
-    accountId: r.accountId,
-    roleName: r.roleName,
-    watched: r.watched,
-    productionRole: r.productionRole,
-    status: r.status,
-    severity: r.severity,
-    admits: r.admits,
-    findings: r.findings.map((f) => ({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      statement: f.statement,
-    })),
-    ...(r.suggestedTrustPolicy ? { suggestedTrustPolicy: r.suggestedTrustPolicy } : {}),
-    ...(r.suggestionNotes ? { suggestionNotes: r.suggestionNotes } : {}),
-  });
-}
+export { reportJson };
+import type { OutputFormat } from './output';
 
 function safe(value: string, max: number): string {
   return value === '' ? '-' : truncate(cleanText(value), max, '…');
