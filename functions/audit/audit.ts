@@ -13,18 +13,15 @@ import {
   writeAuditReport,
   writeAuditState,
 } from '../../lib/adapters/audit-store';
-import { createGitLabDirectory } from '../../lib/adapters/gitlab';
-import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
-import type { Config, TrustedIssuer } from '../../lib/core/config';
+import { buildAuditor, type Auditor } from '../../lib/composition';
+import type { Config } from '../../lib/core/config';
 import { OidcWatchError } from '../../lib/core/errors';
-import type { GitLabDirectory } from '../../lib/core/gitlab-port';
 import type { Logger } from '../../lib/core/logger';
 import type { RoleReport } from '../../lib/core/trust-policy/audit';
 import { reportJson } from '../../lib/core/trust-policy/report-json';
 import { runAudit } from '../../lib/core/trust-policy/run';
 import type { RoleSource } from '../../lib/core/trust-policy/source';
 import { diffAudit } from '../../lib/core/trust-policy/state';
-import { tokenSourceFor } from '../shared/service';
 import type { AuditSettings } from './settings';
 
 /** Some accounts or roles could not be audited this run. */
@@ -52,46 +49,32 @@ export interface AuditHandlerDeps {
   readonly now?: () => Date;
 }
 
-/** GitLab directory with the stack's token secrets, each lookup kept inside the function's budget. */
-export async function auditGitLab(
-  deps: AuditHandlerDeps,
-): Promise<GitLabDirectory & { stats(): { requests: number } }> {
-  const tokens = new Map<string, string | undefined>();
-  for (const [index, issuer] of deps.config.trustedIssuers.entries()) {
-    tokens.set(
-      issuer.issuer,
-      await resolveGitLabToken(tokenSourceFor(issuer, deps.settings.gitLabTokenSecrets), {
-        env: deps.env,
-        readSecret: deps.readSecret,
-        key: `trustedIssuers[${index}].token`,
-      }),
-    );
-  }
-  const issuers: TrustedIssuer[] = deps.config.trustedIssuers.map((i) => ({
-    ...i,
-    lookupTimeoutMs: Math.min(i.lookupTimeoutMs, deps.settings.gitLabLookupBudgetMs),
-  }));
-  return createGitLabDirectory(issuers, tokens, { logger: deps.logger, cache: true });
+/** The auditor with the stack's token secrets, each GitLab lookup kept inside the function's budget. */
+export function stackAuditor(deps: AuditHandlerDeps): Promise<Auditor> {
+  return buildAuditor(deps.config, {
+    env: deps.env,
+    readSecret: deps.readSecret,
+    secretOverrides: deps.settings.gitLabTokenSecrets,
+    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+    logger: deps.logger,
+    cache: true,
+  });
 }
 
 export function createAuditHandler(deps: AuditHandlerDeps): () => Promise<AuditRunSummary> {
   const store = { bucket: deps.settings.bucket, prefix: deps.settings.prefix };
   return async () => {
     const at = (deps.now ?? (() => new Date()))();
-    const gitlab = await auditGitLab(deps);
+    const auditor = await stackAuditor(deps);
     const reports: RoleReport[] = [];
     const problems: string[] = [];
-    const counts = await runAudit(
-      await deps.roles(),
-      { config: deps.config, gitlab },
-      {
-        onOutcome: (o) => {
-          if (o.kind === 'audited') reports.push(o.report);
-          else if (o.kind === 'error') problems.push(o.message);
-        },
-        onSourceError: (source, message) => problems.push(`${source}: ${message}`),
+    const counts = await runAudit(await deps.roles(), auditor.deps, {
+      onOutcome: (o) => {
+        if (o.kind === 'audited') reports.push(o.report);
+        else if (o.kind === 'error') problems.push(o.message);
       },
-    );
+      onSourceError: (source, message) => problems.push(`${source}: ${message}`),
+    });
     const reportKey = await writeAuditReport(
       deps.s3,
       store,
@@ -109,7 +92,7 @@ export function createAuditHandler(deps: AuditHandlerDeps): () => Promise<AuditR
       errors: counts.errors,
       reportKey,
     };
-    deps.logger.info({ ...summary, gitlabRequests: gitlab.stats().requests }, 'trust-policy audit finished');
+    deps.logger.info({ ...summary, gitlabRequests: auditor.gitlabRequests() }, 'trust-policy audit finished');
     if (problems.length > 0) {
       for (const p of problems) deps.logger.error({ problem: p }, 'audit incomplete');
       throw new AuditIncompleteError(

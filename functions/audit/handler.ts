@@ -11,8 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { auditTargets, iamClientFactory, liveRoleSource } from '../../lib/adapters/iam-roles';
 import { createSecretReader } from '../../lib/adapters/secrets';
+import { liveAuditSource } from '../../lib/composition';
 import { loadEmbeddedConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { createAuditHandler } from './audit';
@@ -31,11 +31,8 @@ export const handler = createAuditHandler({
   settings,
   s3: new S3Client({}),
   sns: new SNSClient({}),
-  roles: async () =>
-    liveRoleSource(
-      await auditTargets(config.audit, { organizations: () => organizations }),
-      iamClientFactory({ sts: () => sts, defaultIam: () => iam }),
-    ),
+  roles: () =>
+    liveAuditSource(config, { sts: () => sts, iam: () => iam, organizations: () => organizations }),
   readSecret: createSecretReader(new SecretsManagerClient({})),
   logger,
   env: process.env,

@@ -2,7 +2,7 @@
  * The scheduled audit function's environment, read once at init. Names match infra/constructs/audit-function.ts.
  */
 import * as z from 'zod';
-import { intEnv, jsonEnv, optionalEnv, requireEnv, type Env } from '../shared/env';
+import { intEnv, jsonEnv, optionalEnv, requireEnv, type Env } from '../../lib/composition';
 
 export interface AuditSettings {
   readonly alertTopicArn: string;

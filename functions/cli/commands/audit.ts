@@ -2,17 +2,15 @@ import { parseArgs } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
+import { buildAuditor, fileAuditSource, liveAuditSource } from '../../../lib/composition';
 import type { Config } from '../../../lib/core/config';
 import type { RoleOutcome } from '../../../lib/core/trust-policy/audit';
 import { runAudit } from '../../../lib/core/trust-policy/run';
 import type { RoleSource } from '../../../lib/core/trust-policy/source';
-import { auditTargets, iamClientFactory, liveRoleSource } from '../../../lib/adapters/iam-roles';
-import { readAuthorizationDetailsFiles } from '../../../lib/sources/iam-authorization-details';
+import { parseFormat, resolveInputs, secondsSince } from '../args';
 import { renderAuditSummary, ReportWriter } from '../audit-output';
 import { loadCliConfig } from '../config';
-import { buildGitLabDirectory } from '../engine';
 import { EXIT, type CliIo } from '../io';
-import { parseFormat, resolveInputs } from './evaluate';
 
 export const AUDIT_HELP = `Usage: oidc-watch audit [--config FILE] [--from FILE...] [--format json|table|csv]
 
@@ -45,18 +43,16 @@ Examples:
   oidc-watch audit -c oidc-watch.config.yaml --format json | jq 'select(.status=="exposed") | .suggestedTrustPolicy'
 `;
 
-/** Live IAM: one target per account (or the current credentials' account), clients created on first use. */
-export async function liveSource(config: Config): Promise<RoleSource> {
+/** Live IAM through the composition module; clients are created on first use (a --from run needs none). */
+export function liveSource(config: Config): Promise<RoleSource> {
   let sts: STSClient | undefined;
   let iam: IAMClient | undefined;
-  const targets = await auditTargets(config.audit, { organizations: () => new OrganizationsClient({}) });
-  return liveRoleSource(
-    targets,
-    iamClientFactory({
-      sts: () => (sts ??= new STSClient({})),
-      defaultIam: () => (iam ??= new IAMClient({})),
-    }),
-  );
+  let organizations: OrganizationsClient | undefined;
+  return liveAuditSource(config, {
+    sts: () => (sts ??= new STSClient({})),
+    iam: () => (iam ??= new IAMClient({})),
+    organizations: () => (organizations ??= new OrganizationsClient({})),
+  });
 }
 
 export interface AuditCommandDeps {
@@ -87,26 +83,21 @@ export async function runAuditCommand(
   const format = parseFormat(values.format, io.stdout.isTTY === true);
   const { config } = loadCliConfig(values.config, io.env, io.cwd);
   const started = process.hrtime.bigint();
-  const directory = await buildGitLabDirectory(config, { env: io.env });
+  const auditor = await buildAuditor(config, { env: io.env });
   const source =
     values.from && values.from.length > 0
-      ? readAuthorizationDetailsFiles(resolveInputs(values.from, io.cwd))
+      ? fileAuditSource(resolveInputs(values.from, io.cwd))
       : await (deps.live ?? liveSource)(config);
   const writer = new ReportWriter(format, io.stdout);
-  const counts = await runAudit(
-    source,
-    { config, gitlab: directory },
-    {
-      onOutcome: (o: RoleOutcome) => {
-        if (o.kind === 'audited') writer.write(o.report);
-        else if (o.kind === 'error') io.stderr.write(`error: ${o.message}\n`);
-      },
-      onSourceError: (s, message) => io.stderr.write(`error: ${s}: ${message}\n`),
+  const counts = await runAudit(source, auditor.deps, {
+    onOutcome: (o: RoleOutcome) => {
+      if (o.kind === 'audited') writer.write(o.report);
+      else if (o.kind === 'error') io.stderr.write(`error: ${o.message}\n`);
     },
-  );
+    onSourceError: (s, message) => io.stderr.write(`error: ${s}: ${message}\n`),
+  });
   writer.end();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  io.stderr.write(renderAuditSummary(counts, directory.stats().requests, seconds));
+  io.stderr.write(renderAuditSummary(counts, auditor.gitlabRequests(), secondsSince(started)));
   if (counts.errors > 0) return EXIT.error;
   return counts.exposed > 0 ? EXIT.findings : EXIT.clean;
 }
