@@ -12,8 +12,8 @@ import type { SourceItem } from '../lib/core/source';
 import { readFiles } from '../lib/sources/files';
 import { buildEngine, judgeSource } from '../functions/cli/engine';
 import { emptyCounts } from '../functions/cli/output';
-import { makeWebIdentityRecord } from '../test/support/fixtures';
-import type { StandinData } from '../test/support/gitlab-standin';
+import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
+import type { StandinData } from '../tools/gitlab-standin';
 import { startRemoteStandin } from './remote-standin';
 import { fmt, fromArray, printSection, timed } from './common';
 

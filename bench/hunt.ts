@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import type { StandinData } from '../test/support/gitlab-standin';
-import { makeWebIdentityRecord } from '../test/support/fixtures';
+import type { StandinData } from '../tools/gitlab-standin';
+import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 import { fmt, printSection } from './common';
 import { startRemoteStandin } from './remote-standin';
 

@@ -1,7 +1,7 @@
 /** Parent side of bench/standin-process.ts: the stand-in in a child process, with a small promise API. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { StandinData } from '../test/support/gitlab-standin';
+import type { StandinData } from '../tools/gitlab-standin';
 
 export interface RemoteStandin {
   readonly apiUrl: string;

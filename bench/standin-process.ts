@@ -4,7 +4,7 @@
  * parent -> {type:'start', data, latencyMs} | {type:'count'} | {type:'reset'} | {type:'stop'}
  * child  -> {type:'started', apiUrl, token} | {type:'count', requests, maxInFlight} | {type:'ok'}
  */
-import { startGitLabStandin, type GitLabStandin, type StandinData } from '../test/support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin, type StandinData } from '../tools/gitlab-standin';
 
 type Command =
   | { type: 'start'; data: StandinData; latencyMs: number }

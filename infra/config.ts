@@ -3,8 +3,9 @@
  * deployment checks only the stack needs (values CloudWatch or Lambda would otherwise reject at deploy time, an hour
  * later). Every failure is a ConfigError naming the key and saying what would be valid.
  */
-import { loadConfigFile } from '../lib/adapters/config-file';
+import { readFileSync } from 'node:fs';
 import { type Config, type Deployment, DeploymentSchema } from '../lib/core/config';
+import { loadConfigText } from '../lib/core/config-text';
 import { ConfigError } from '../lib/core/errors';
 
 /** Used when neither `-c config=PATH` nor OIDC_WATCH_CONFIG_FILE is given, so a fresh clone synthesizes. */
@@ -90,7 +91,10 @@ export function validateForDeployment(config: Config, origin: string): SynthConf
 
 /** Reads, validates and checks the config file for deployment. */
 export function loadSynthConfig(path: string): SynthConfig {
-  return validateForDeployment(loadConfigFile(path), path);
+  return validateForDeployment(
+    loadConfigText((p) => readFileSync(p, 'utf8'), path),
+    path,
+  );
 }
 
 /** `-c organizationId=o-...`: also create a central bus that the organization's accounts may forward to. */

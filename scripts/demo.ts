@@ -11,7 +11,7 @@ import { main } from '../functions/cli/main';
 import { renderTable, tableRow } from '../functions/cli/output';
 import { renderEmail } from '../lib/core/render/alert';
 import type { Verdict } from '../lib/core/verdict';
-import { startGitLabStandin } from '../test/support/gitlab-standin';
+import { startGitLabStandin } from '../tools/gitlab-standin';
 
 const out = process.stdout;
 const rule = '='.repeat(100);

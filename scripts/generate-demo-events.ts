@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DEMO_ACCOUNT, DEMO_SCENARIOS, type DemoScenario } from '../examples/demo/scenarios';
-import { makeWebIdentityRecord } from '../test/support/fixtures';
+import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 
 const out = join(__dirname, '..', 'examples', 'demo', 'events');
 

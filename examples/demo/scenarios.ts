@@ -3,7 +3,7 @@
  * Shared by `npm run demo`, the CLI end-to-end test and the benchmark, so what the demo shows is what is tested.
  * All data is invented and redacted: account 123456789012, IPs from 192.0.2.0/24.
  */
-import type { StandinData } from '../../test/support/gitlab-standin';
+import type { StandinData } from '../../tools/gitlab-standin';
 import type { FindingCode, VerdictKind } from '../../lib/core/verdict';
 
 export const DEMO_ACCOUNT = '123456789012';

@@ -23,7 +23,7 @@ import {
   type HiveField,
   namedQueries,
   type NamedQuerySpec,
-} from '../../lib/core/athena-sql';
+} from '../../lib/athena';
 import type { Config } from '../../lib/core/config';
 
 /** The workgroup hunts run in (`oidc-watch hunt --source athena --workgroup`). */
@@ -71,7 +71,7 @@ function glueColumn(c: HiveField): CfnTable.ColumnProperty {
   return { name: c.name, type: glueType(c.type), comment: c.comment };
 }
 
-/** One table definition (lib/core/athena-sql.ts) as the Glue Data Catalog's TableInput. */
+/** One table definition (lib/athena/) as the Glue Data Catalog's TableInput. */
 export function glueTableInput(def: ExternalTableDefinition): CfnTable.TableInputProperty {
   return {
     name: def.name,
@@ -93,7 +93,7 @@ export function glueTableInput(def: ExternalTableDefinition): CfnTable.TableInpu
  * Athena over the service's history: a Glue database with the CloudTrail table (partition projection on account,
  * region and day, single-account or organization trail layout) and the decision-log table (projection on the event
  * day), a workgroup that enforces its own settings (SSE-S3 encrypted results in a dedicated bucket, a bytes-scanned
- * cutoff per query, engine v3, CloudWatch metrics), and the saved queries from lib/core/athena-sql.ts.
+ * cutoff per query, engine v3, CloudWatch metrics), and the saved queries from lib/athena/.
  * See: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  * See: https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html
  */

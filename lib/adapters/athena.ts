@@ -13,7 +13,8 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { quoteExecutionParameter } from '../core/athena-sql';
+import { quoteExecutionParameter } from '../athena';
+import type { AthenaExecution, AthenaQueryInput, AthenaRow, AthenaRunOptions } from '../athena/port';
 import { OidcWatchError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
@@ -42,32 +43,7 @@ export class AthenaDeadlineError extends OidcWatchError {
   }
 }
 
-/** One result row, keyed by column name; SQL NULL is null. */
-export type AthenaRow = Readonly<Record<string, string | null>>;
-
-export interface AthenaQueryInput {
-  readonly sql: string;
-  /** Raw string values for the `?` placeholders, in order. Quoted here (quotes doubled); never concatenated. */
-  readonly parameters?: readonly string[];
-  readonly workGroup: string;
-  /** Default database for unqualified names. */
-  readonly database?: string;
-  readonly catalog?: string;
-}
-
-export interface AthenaRunOptions {
-  readonly signal?: AbortSignal;
-  /** Overall budget for the run, start to last row, in ms. */
-  readonly deadlineMs?: number;
-}
-
-export interface AthenaExecution {
-  readonly queryExecutionId: string;
-  /** Bytes scanned, as Athena reported when the query succeeded (null if it did not say). */
-  readonly dataScannedBytes: number | null;
-  /** The result rows, read lazily page by page; iterate once. */
-  rows(): AsyncIterable<AthenaRow>;
-}
+export type { AthenaExecution, AthenaQueryInput, AthenaRow, AthenaRunOptions } from '../athena/port';
 
 export interface AthenaQueryRunnerOptions {
   /** Waits ms (rejects when the signal aborts). Injected by tests. */

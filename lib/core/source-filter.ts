@@ -2,7 +2,7 @@
  * Filters for record sources that cannot filter themselves (files; LookupEvents beyond its time range). Pure: a
  * record outside the filters becomes a counted `skipped` item, so summaries still add up.
  */
-import { roleGlobs } from './athena-sql';
+import { roleGlobs } from './aws-names';
 import { arnGlobMatches } from './glob';
 import type { RecordSource } from './source';
 

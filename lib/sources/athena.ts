@@ -4,16 +4,11 @@
  * CloudTrail-shaped record and normalized by the same code as every other source.
  * See: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  */
-import type { AthenaExecution, AthenaQueryInput, AthenaRow, AthenaRunOptions } from '../adapters/athena';
-import { type HuntColumn, huntQuery } from '../core/athena-sql';
+import { type HuntColumn, huntQuery } from '../athena';
+import type { AthenaQueryPort, AthenaRow } from '../athena/port';
 import { normalizeRecord } from '../core/cloudtrail';
 import { InputError } from '../core/errors';
 import type { RecordSource, SourceItem } from '../core/source';
-
-/** The part of AthenaQueryRunner this source needs. */
-export interface AthenaQueryPort {
-  execute(query: AthenaQueryInput, options?: AthenaRunOptions): Promise<AthenaExecution>;
-}
 
 export interface AthenaSourceOptions {
   readonly athena: AthenaQueryPort;

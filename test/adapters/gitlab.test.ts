@@ -3,7 +3,7 @@ import { createGitLabDirectory, GitLabAdapter, type GitLabAdapterOptions } from 
 import { ConfigError } from '../../lib/core/errors';
 import type { TrustedIssuer } from '../../lib/core/config';
 import type { Logger } from '../../lib/core/logger';
-import { startGitLabStandin, type GitLabStandin, type StandinData } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin, type StandinData } from '../../tools/gitlab-standin';
 
 const TOKEN = 'glpat-Xq7rT2vN9sLm4Kp8Zw3B';
 const DEPLOY = 4242;

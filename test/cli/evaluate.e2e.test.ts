@@ -11,7 +11,7 @@ import type { Verdict } from '../../lib/core/verdict';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { makeWebIdentityRecord } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO_EVENTS = join(ROOT, 'examples', 'demo', 'events');

@@ -22,13 +22,13 @@ import { ProgressLine } from '../../functions/cli/progress';
 import { filterSource } from '../../lib/core/source-filter';
 import type { CliIo } from '../../functions/cli/io';
 import { main } from '../../functions/cli/main';
-import { HUNT_COLUMNS } from '../../lib/core/athena-sql';
+import { HUNT_COLUMNS } from '../../lib/athena';
 import { normalizeRecord } from '../../lib/core/cloudtrail';
 import { decisionLogKey } from '../../lib/core/ports';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import { makeWebIdentityRecord, type WebIdentityRecordFixture } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO_EVENTS = join(ROOT, 'examples', 'demo', 'events');

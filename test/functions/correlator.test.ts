@@ -25,7 +25,7 @@ import {
   makeWebIdentityRecord,
   type WebIdentityRecordOverrides,
 } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:gitlab-oidc-watch-alerts';
 const BUCKET = 'gitlab-oidc-watch-decisions-123456789012';

@@ -21,7 +21,7 @@ import {
 import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import { makeWebIdentityRecord } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:gitlab-oidc-watch-alerts';
 const BUCKET = 'gitlab-oidc-watch-decisions-123456789012';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaQueryRunner } from '../../lib/adapters/athena';
-import { HUNT_COLUMNS, type HuntColumn } from '../../lib/core/athena-sql';
+import { HUNT_COLUMNS, type HuntColumn } from '../../lib/athena';
 import type { SourceItem } from '../../lib/core/source';
 import { athenaSource, rowToRecord } from '../../lib/sources/athena';
 import { loadFixture } from '../support/fixtures';

@@ -1,7 +1,7 @@
 /**
  * An in-memory GitLab for UNIT tests: implements GitLabPort and GitLabDirectory over plain data, records every call,
  * and can be told to answer `unavailable` (or to throw GitLabUnavailableError) for chosen calls. Integration tests
- * use the HTTP stand-in (test/support/gitlab-standin.ts) instead.
+ * use the HTTP stand-in (tools/gitlab-standin/) instead.
  */
 import { GitLabUnavailableError } from '../../lib/core/errors';
 import type {

@@ -7,7 +7,7 @@ import {
   createTableStatement,
   decisionTableDefinition,
   namedQueries,
-} from '../../../lib/core/athena-sql';
+} from '../../../lib/athena';
 import { loadCliConfig } from '../config';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { parsePositiveInt } from './evaluate';

@@ -14,12 +14,8 @@ import { AthenaQueryRunner } from '../../../lib/adapters/athena';
 import { createIdempotentPublisher } from '../../../lib/adapters/idempotent-publisher';
 import { createS3DecisionLog } from '../../../lib/adapters/s3-decision-log';
 import { createSnsAlertPublisher } from '../../../lib/adapters/sns-alert-publisher';
-import {
-  CLOUDTRAIL_TABLE,
-  DEFAULT_DATABASE,
-  DEFAULT_WORKGROUP,
-  roleGlobs,
-} from '../../../lib/core/athena-sql';
+import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, roleGlobs } from '../../../lib/core/aws-names';
 import type { OidcWatchError } from '../../../lib/core/errors';
 import type { Logger } from '../../../lib/core/logger';
 import type { AlertPublisher } from '../../../lib/core/ports';
@@ -86,8 +82,6 @@ type SourceKind = 'athena' | 'lookup-events' | 'files';
 
 const RELATIVE = /^([0-9]{1,6})([mhdw])$/;
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const ACCOUNT_ID = /^[0-9]{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 
 /** `7d`, `24h`, `30m`, `2w` before `now`, `now`, or an ISO 8601 date or time (a date alone is midnight UTC). */
 export function parseWhen(flag: string, value: string, now: Date): Date {
@@ -137,7 +131,7 @@ function stderrLogger(io: CliIo): Logger {
 
 function regionOfArn(arn: string): string | undefined {
   const region = arn.split(':')[3];
-  return region && REGION.test(region) ? region : undefined;
+  return region && REGION_PATTERN.test(region) ? region : undefined;
 }
 
 export async function runHunt(argv: readonly string[], io: CliIo): Promise<number> {
@@ -190,10 +184,12 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
     throw new UsageError('--since must be before --until');
   const accounts = values.account ?? [];
   for (const a of accounts)
-    if (!ACCOUNT_ID.test(a)) throw new UsageError(`--account must be a 12-digit account ID, not '${a}'`);
+    if (!ACCOUNT_ID_PATTERN.test(a))
+      throw new UsageError(`--account must be a 12-digit account ID, not '${a}'`);
   const regions = values.region ?? [];
   for (const r of regions)
-    if (!REGION.test(r)) throw new UsageError(`--region must be an AWS region such as us-east-1, not '${r}'`);
+    if (!REGION_PATTERN.test(r))
+      throw new UsageError(`--region must be an AWS region such as us-east-1, not '${r}'`);
   const roles = values.role ?? [];
   for (const r of roles) {
     try {

@@ -1,4 +1,4 @@
-import { startGitLabStandin, type GitLabStandin } from '../support/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
 describe('GitLab stand-in', () => {
   let standin: GitLabStandin;

@@ -8,9 +8,9 @@ import {
   likePattern,
   namedQueries,
   quoteExecutionParameter,
-  roleGlobs,
   sqlIdentifier,
-} from '../../lib/core/athena-sql';
+} from '../../lib/athena';
+import { roleGlobs } from '../../lib/core/aws-names';
 
 const SINGLE: AthenaSettings = {
   cloudTrailBucket: 'example-cloudtrail',

@@ -1,0 +1,69 @@
+/**
+ * The data a GitLab stand-in serves and its control surface. Field names follow GitLab's API (snake_case) where they
+ * mirror a GitLab attribute; an API area (api/*.ts) turns them into GitLab's documented response shapes.
+ */
+export interface StandinProject {
+  id: number;
+  path_with_namespace: string;
+  protected_branches?: string[];
+  protected_tags?: string[];
+}
+export interface StandinPipeline {
+  id: number;
+  project_id: number;
+  ref: string;
+  source: string;
+  sha?: string;
+  status?: string;
+  tag?: boolean;
+  username?: string;
+  created_at?: string;
+}
+export interface StandinMergeRequest {
+  project_id: number;
+  iid: number;
+  source_branch: string;
+  target_branch: string;
+  source_project_id?: number;
+}
+export interface StandinData {
+  projects: StandinProject[];
+  pipelines: StandinPipeline[];
+  mergeRequests?: StandinMergeRequest[];
+  /** old `group/project` path -> current project id: GET on the old path answers 301 to /api/v4/projects/<id>. */
+  movedPaths?: Record<string, number>;
+}
+export type StandinFault = {
+  /** Substring of, or pattern tested against, the request path including its query string. */
+  match: string | RegExp;
+  kind: 429 | 500 | 502 | 503 | 'hang' | 404;
+  /** How many matching requests get the fault; omitted = all of them. */
+  times?: number;
+  /** For 429: the Retry-After header, in seconds. */
+  retryAfterSeconds?: number;
+};
+export interface StandinRequest {
+  readonly method: string;
+  /** Path and query string as received, e.g. /api/v4/projects/42/protected_branches?per_page=100 */
+  readonly path: string;
+  /** 0 while unanswered (and for hung requests). */
+  readonly status: number;
+  /** performance.now() when the request arrived (monotonic milliseconds, same clock as the test process). */
+  readonly receivedAt: number;
+}
+export interface GitLabStandin {
+  /** Instance URL, e.g. http://127.0.0.1:43121 (web_url values start with it). */
+  url: string;
+  /** API base: `${url}/api/v4`. */
+  apiUrl: string;
+  token: string;
+  requests: readonly StandinRequest[];
+  requestCount(): number;
+  /** Highest number of requests in flight at once since start or the last resetRequests(). */
+  maxInFlight(): number;
+  resetRequests(): void;
+  addFault(f: StandinFault): void;
+  clearFaults(): void;
+  setLatencyMs(ms: number): void;
+  close(): Promise<void>;
+}
