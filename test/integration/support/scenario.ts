@@ -3,12 +3,12 @@
  * `main`, push pipelines on `main` (good) and on an unprotected feature branch (alert).
  */
 import type { ConfigInput } from '../../../lib/core/config';
-import type { StandinData } from '../../support/gitlab-standin';
+import type { StandinData } from '../../../tools/gitlab-standin';
 import {
   makeEventBridgeEvent,
   makeWebIdentityRecord,
   type WebIdentityRecordFixture,
-} from '../../support/fixtures';
+} from '../../../tools/cloudtrail-records';
 
 export const ISSUER_HOST = 'gitlab.example.com';
 export const ISSUER = `https://${ISSUER_HOST}`;

@@ -11,7 +11,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { ConfigInput } from '../../../lib/core/config';
-import { type GitLabStandin, type StandinData, startGitLabStandin } from '../../support/gitlab-standin';
+import { type GitLabStandin, type StandinData, startGitLabStandin } from '../../../tools/gitlab-standin';
 import { type CloudTrailStandin, startCloudTrailStandin } from './cloudtrail-standin';
 import { type FaultProxy, type ProxyFault, startFaultProxy } from './fault-proxy';
 import { type EmulatedFunction, startFunction } from './lambda';
