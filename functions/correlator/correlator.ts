@@ -20,6 +20,7 @@ import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
 import { InputError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
+import type { PublicationOutcome } from '../../lib/core/ports';
 import type { VerdictKind } from '../../lib/core/verdict';
 import { createService, type ServiceClients } from '../shared/service';
 import type { CorrelatorSettings } from './settings';
@@ -29,7 +30,13 @@ export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL
 export type CorrelatorOutcome =
   | { readonly outcome: 'skipped'; readonly eventName: string }
   | { readonly outcome: 'malformed'; readonly error: string }
-  | { readonly outcome: 'dispatched'; readonly eventId: string; readonly verdict: VerdictKind };
+  | {
+      readonly outcome: 'dispatched';
+      readonly eventId: string;
+      readonly verdict: VerdictKind;
+      /** What responders were told: a first alert, an update, or nothing new. */
+      readonly publication: PublicationOutcome['action'];
+    };
 
 export type CorrelatorHandler = (
   event: CloudTrailApiCallEvent,
@@ -139,8 +146,20 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
         },
         'assumption judged',
       );
-      await dispatchVerdict(verdict, { alerts, decisions, logger: log });
-      return { outcome: 'dispatched', eventId: verdict.eventId, verdict: verdict.verdict };
+      const publication = await dispatchVerdict(verdict, {
+        alerts,
+        decisions,
+        logger: log,
+        trigger: 'live',
+        now: deps.now,
+      });
+      metrics.countPublication(publication.action);
+      return {
+        outcome: 'dispatched',
+        eventId: verdict.eventId,
+        verdict: verdict.verdict,
+        publication: publication.action,
+      };
     } catch (cause) {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;

@@ -99,14 +99,21 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
           alerts,
           decisions,
           logger: log,
+          trigger: 'reconcile',
+          unverifiedMaxAgeMs: reconcileSettings.unverifiedMaxAgeHours * 3600_000,
+          now: deps.now,
           concurrency: deps.concurrency,
           signal,
-          onVerdict: (v) => metrics.countVerdict(v.verdict),
+          onVerdict: (v, publication) => {
+            metrics.countVerdict(v.verdict);
+            metrics.countPublication(publication.action);
+          },
         },
       );
       const stats = gitlab.stats();
       metrics.recordGitLab({ requests: stats.requests, failures: stats.failures, latencyMs: 0 });
       for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
+      metrics.countAgedOut(result.counts.agedOut);
       if (result.inputErrors.length > 0) {
         // The messages name the field that was wrong, never the record's content.
         log.error({ inputErrors: result.inputErrors }, 'CloudTrail returned records that could not be read');

@@ -276,7 +276,7 @@ describe('correlate', () => {
       const h = harness();
       const v = await h.evaluate(buildFailedAssumption({ subject: sub('feature/probe') }));
       expect(codes(v)).toEqual(['ASSUME_ROLE_FAILED']);
-      expect(v).toMatchObject({ verdict: 'alert', severity: 'high', errorCode: 'AccessDenied' });
+      expect(v).toMatchObject({ verdict: 'alert', severity: 'critical', errorCode: 'AccessDenied' });
       expect(v.findings[0]?.message).toContain('"feature/probe"');
       expect(h.gitlab.calls).toEqual([]);
     });
@@ -299,7 +299,7 @@ describe('correlate', () => {
 
     it('is unverified when the session name names no pipeline', async () => {
       const v = await harness().evaluate(buildAssumption({ roleSessionName: 'botocore-session-1713238316' }));
-      expect(v).toMatchObject({ verdict: 'unverified', severity: 'medium' });
+      expect(v).toMatchObject({ verdict: 'unverified', severity: 'critical' });
       expect(codes(v)).toEqual(['SESSION_NAME_UNPARSED']);
     });
 

@@ -24,6 +24,7 @@ import type { RecordSource, SourceItem } from '../../../lib/core/source';
 import { athenaSource } from '../../../lib/sources/athena';
 import { readFiles } from '../../../lib/sources/files';
 import { LOOKUP_EVENTS_RETENTION_DAYS, lookupEventsSource } from '../../../lib/sources/lookup-events';
+import { DeploymentSchema } from '../../../lib/core/config';
 import { loadCliConfig } from '../config';
 import { buildEngine, judgeSource } from '../engine';
 import { type CliIo, EXIT, UsageError } from '../io';
@@ -55,13 +56,14 @@ Options:
       --workgroup NAME     athena workgroup (default ${DEFAULT_WORKGROUP})
       --database NAME      athena database (default ${DEFAULT_DATABASE})
       --table NAME         athena CloudTrail table (default ${CLOUDTRAIL_TABLE})
-      --reconcile          skip events that already have a verdict in the decision log; judge the rest and dispatch
-                           them through the service's publishers (alerts to SNS, verdicts to the decision log)
+      --reconcile          judge events with no verdict in the decision history, re-judge those whose only verdicts
+                           are unverified (until deployment.reconcile.unverifiedMaxAgeHours), and dispatch them
+                           through the service's publishers (alerts and updates to SNS, records to the history)
       --decision-bucket B  decision-log bucket (default $DECISION_LOG_BUCKET); with --reconcile
       --decision-prefix P  decision-log key prefix (default $DECISION_LOG_PREFIX, else decisions/)
       --alert-topic ARN    alert topic (default $ALERT_TOPIC_ARN); with --reconcile
-      --idempotency-table T  the service's idempotency table (default $IDEMPOTENCY_TABLE): shares "already alerted"
-                           with the live path. Optional
+      --idempotency-table T  the service's idempotency table (default $IDEMPOTENCY_TABLE): shares each event's
+                           standing verdict with the live path. Required with --reconcile
   -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
   -h, --help               this help
@@ -233,13 +235,17 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
       topic,
     );
     const tableName = values['idempotency-table'] ?? io.env.IDEMPOTENCY_TABLE;
-    const alerts = tableName
-      ? createIdempotentPublisher(sns, {
-          client: new DynamoDBClient({}),
-          tableName,
-          logger: stderrLogger(io),
-        })
-      : sns;
+    // The table holds each event's standing verdict: without it an update could not be told from a first alert,
+    // nor a duplicate from news.
+    if (!tableName)
+      throw new UsageError(
+        '--reconcile needs --idempotency-table (or IDEMPOTENCY_TABLE): the stack output table',
+      );
+    const alerts = createIdempotentPublisher(sns, {
+      client: new DynamoDBClient({}),
+      tableName,
+      logger: stderrLogger(io),
+    });
     const decisions = createS3DecisionLog(new S3Client({ followRegionRedirects: true }), { bucket, prefix });
     publishers = { alerts, decisions };
   }
@@ -324,6 +330,9 @@ export async function runHunt(argv: readonly string[], io: CliIo): Promise<numbe
         alerts: publishers.alerts,
         decisions: publishers.decisions,
         logger: stderrLogger(io),
+        trigger: 'cli',
+        unverifiedMaxAgeMs:
+          (config.deployment ?? DeploymentSchema.parse({})).reconcile.unverifiedMaxAgeHours * 3600_000,
         concurrency,
         signal: controller.signal,
         onItem: (item) => {

@@ -9,7 +9,7 @@ export const check: Check = {
     'client configured for the issuer). Lookups are lazy, so every lookup made was needed: a protection list is not ' +
     'fetched when an explicit allowedRefs entry already allows the ref. "Could not tell" never becomes ok.',
   severity: 'medium',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'unverified',
   runbook: [
     'Check GitLab status and the read_api token (expired, revoked, rate limited).',

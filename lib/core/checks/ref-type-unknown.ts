@@ -11,7 +11,7 @@ export const check: Check = {
     'does not allow both types, or the ref matches a protected pattern of one kind and only the type says which ' +
     'list applies. A tag named like a protected branch would otherwise pass as protected.',
   severity: 'medium',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'unverified',
   runbook: [
     'Find the pipeline that minted the token (session name, CI job logs around eventTime) and check whether it ran for a branch or a tag.',

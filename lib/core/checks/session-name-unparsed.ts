@@ -10,7 +10,7 @@ export const check: Check = {
     '(project, ref) still run. Set the session name in the deploy job (e.g. `pipeline-$CI_PIPELINE_ID`) or add a ' +
     'pattern for the format in use.',
   severity: 'medium',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'unverified',
   runbook: [
     'Look at the session name in the record: is it a format your jobs use? If so, add a pattern with a (?<pipeline_id>...) group to sessionNamePatterns.',

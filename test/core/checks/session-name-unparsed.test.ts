@@ -13,7 +13,7 @@ describe('SESSION_NAME_UNPARSED', () => {
         session: null,
       }),
     );
-    expect(f).toMatchObject({ code: 'SESSION_NAME_UNPARSED', class: 'unverified', severity: 'medium' });
+    expect(f).toMatchObject({ code: 'SESSION_NAME_UNPARSED', class: 'unverified', severity: 'critical' });
     expect(f?.message).toContain('"botocore-session-1713238316"');
   });
 
