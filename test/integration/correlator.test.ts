@@ -46,7 +46,10 @@ describe('bundled correlator on moto', () => {
     const eventId = randomUUID();
     const record = scenarioRecord(eventId, 1001, eventTime);
     const outcome = await service.correlator.invoke(eventFor(record, randomUUID()));
-    expect(outcome).toEqual({ ok: true, result: { outcome: 'dispatched', eventId, verdict: 'alert' } });
+    expect(outcome).toEqual({
+      ok: true,
+      result: { outcome: 'dispatched', eventId, verdict: 'alert', publication: 'initial' },
+    });
 
     // SQS: the SNS envelope; Message is the verdict JSON (`default`), attributes for filter policies.
     const [sqs, ...more] = await service.sqsAlerts();
@@ -57,6 +60,8 @@ describe('bundled correlator on moto', () => {
       MessageAttributes: {
         severity: { Type: 'String', Value: 'critical' },
         verdict: { Type: 'String', Value: 'alert' },
+        kind: { Type: 'String', Value: 'initial' },
+        sequence: { Type: 'String', Value: '1' },
       },
     });
     expect(sqs?.message).toMatchObject({
@@ -67,6 +72,7 @@ describe('bundled correlator on moto', () => {
       issuer: ISSUER,
       findings: [expect.objectContaining({ code: 'UNPROTECTED_REF' })],
       pipeline: expect.objectContaining({ id: 1001, projectId: PROJECT_ID, ref: 'feature/f-1001' }),
+      publication: expect.objectContaining({ kind: 'initial', sequence: 1, first: null }),
     });
 
     // HTTP: no `http` key in the message structure, so the `default` rendering, like SQS.
@@ -84,7 +90,20 @@ describe('bundled correlator on moto', () => {
     const decisions = await service.decisionObjects();
     const mine = decisions.filter((o) => o.records.some((r) => r.eventId === eventId));
     expect(mine).toHaveLength(1);
-    expect(mine[0]?.key).toMatch(new RegExp(`^decisions/dt=${eventTime.slice(0, 10)}/`));
+    expect(mine[0]?.key).toMatch(
+      new RegExp(`^decisions/dt=${eventTime.slice(0, 10)}/${eventId}\\..*\\.alert\\.`),
+    );
+    expect(mine[0]?.records).toEqual([
+      expect.objectContaining({
+        verdict: 'alert',
+        trigger: 'live',
+        publication: expect.objectContaining({
+          action: 'initial',
+          sequence: 1,
+          messageId: sqs?.envelope.MessageId,
+        }),
+      }),
+    ]);
     const items = await service.idempotencyItems();
     expect(items.some((item) => JSON.stringify(item).includes('COMPLETED'))).toBe(true);
     // GitLab answered with the token read from Secrets Manager (a wrong one gets 401 and `unverified`).
@@ -92,7 +111,7 @@ describe('bundled correlator on moto', () => {
     expect(service.gitlab.requests.filter((r) => r.status === 401)).toEqual([]);
   });
 
-  it('publishes nothing for a second delivery of the same event', async () => {
+  it('publishes nothing for a second delivery of the same event, and appends it to the history', async () => {
     const eventId = randomUUID();
     const record = scenarioRecord(eventId, 1003, eventTime);
     const first = await service.correlator.invoke(eventFor(record, randomUUID()));
@@ -101,6 +120,12 @@ describe('bundled correlator on moto', () => {
     expect(again).toMatchObject({ ok: true, result: { verdict: 'alert' } });
     const alerts = (await service.sqsAlerts()).filter((a) => a.message.eventId === eventId);
     expect(alerts).toHaveLength(1);
+    const history = (await service.decisionObjects())
+      .flatMap((o) => o.records)
+      .filter((r) => r.eventId === eventId)
+      .map((r) => (r.publication as { action: string }).action)
+      .sort();
+    expect(history).toEqual(['initial', 'none']);
   });
 
   it('records a good assumption without alerting', async () => {
@@ -108,7 +133,10 @@ describe('bundled correlator on moto', () => {
     const outcome = await service.correlator.invoke(
       eventFor(scenarioRecord(eventId, 1002, eventTime), randomUUID()),
     );
-    expect(outcome).toEqual({ ok: true, result: { outcome: 'dispatched', eventId, verdict: 'ok' } });
+    expect(outcome).toEqual({
+      ok: true,
+      result: { outcome: 'dispatched', eventId, verdict: 'ok', publication: 'none' },
+    });
     expect((await service.sqsAlerts()).filter((a) => a.message.eventId === eventId)).toEqual([]);
     const records = (await service.decisionObjects())
       .flatMap((o) => o.records)

@@ -82,4 +82,52 @@ describe('bundled reconcile on moto', () => {
     });
     expect(await service.sqsAlerts()).toEqual([]);
   });
+
+  it('re-judges an unverified verdict once GitLab is back and publishes an explicit update', async () => {
+    const reconcile = service.reconcile;
+    if (reconcile === undefined) throw new Error('the stack has no reconcile function');
+    const event = scenarioRecord(randomUUID(), 2005, eventTime);
+    service.cloudTrail.add([event]);
+
+    service.gitlab.addFault({ match: '/api/v4/', kind: 503 });
+    try {
+      expect(await service.correlator.invoke(eventFor(event, randomUUID()))).toMatchObject({
+        ok: true,
+        result: { verdict: 'unverified', publication: 'initial' },
+      });
+    } finally {
+      service.gitlab.clearFaults();
+    }
+    const run = await reconcile.invoke(scheduledEvent());
+    expect(run).toMatchObject({ ok: true, result: { counts: expect.objectContaining({ failed: 0 }) } });
+
+    const [first, update, ...more] = await service.sqsAlerts();
+    expect(more).toEqual([]);
+    expect(first?.message).toMatchObject({ eventId: event.eventID, verdict: 'unverified' });
+    expect(update?.message).toMatchObject({
+      eventId: event.eventID,
+      verdict: 'alert',
+      findings: [expect.objectContaining({ code: 'UNPROTECTED_REF' })],
+      publication: expect.objectContaining({
+        kind: 'update',
+        sequence: 2,
+        first: expect.objectContaining({ messageId: first?.envelope.MessageId, verdict: 'unverified' }),
+      }),
+    });
+    expect(update?.envelope.MessageAttributes).toMatchObject({
+      kind: { Type: 'String', Value: 'update' },
+      previousVerdict: { Type: 'String', Value: 'unverified' },
+    });
+    const history = (await service.decisionObjects())
+      .flatMap((o) => o.records)
+      .filter((r) => r.eventId === event.eventID)
+      .map((r) => [r.trigger, r.verdict]);
+    expect(history).toEqual(
+      expect.arrayContaining([
+        ['live', 'unverified'],
+        ['reconcile', 'alert'],
+      ]),
+    );
+    expect(history).toHaveLength(2);
+  });
 });
