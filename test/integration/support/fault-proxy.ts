@@ -29,14 +29,38 @@ export function queryErrorBody(code: string, message: string, type: 'Sender' | '
   );
 }
 
+export interface FaultProxyOptions {
+  /**
+   * Forward one request at a time. moto_server handles requests on threads without locking its backends, so two
+   * concurrent conditional writes (DynamoDB ConditionExpression) can both succeed; real DynamoDB applies each
+   * conditional write atomically. Serializing restores that guarantee for the service behind the proxy.
+   */
+  readonly serialize?: boolean;
+}
+
 export async function startFaultProxy(
   upstream: string,
   decide: (body: string) => ProxyFault | undefined,
+  options: FaultProxyOptions = {},
 ): Promise<FaultProxy> {
   const target = new URL(upstream);
   let forwarded = 0;
   let injected = 0;
+  let queue: Promise<void> = Promise.resolve();
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    if (!options.serialize) {
+      send(req, res, body);
+      return;
+    }
+    queue = queue.then(
+      () =>
+        new Promise<void>((resolve) => {
+          res.once('close', resolve);
+          send(req, res, body);
+        }),
+    );
+  };
+  const send = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     forwarded += 1;
     const upstreamRequest = request(
       {

@@ -15,6 +15,7 @@ import { type GitLabStandin, type StandinData, startGitLabStandin } from '../../
 import { type CloudTrailStandin, startCloudTrailStandin } from './cloudtrail-standin';
 import { type FaultProxy, type ProxyFault, startFaultProxy } from './fault-proxy';
 import { type EmulatedFunction, startFunction } from './lambda';
+import { pool } from './pool';
 import { createQueue, drainQueue, type Moto, motoClients, type Queue, startMoto, subscribe } from './moto';
 import { type DeployedService, deployToMoto, type FunctionName, synthesizeService } from './stack';
 import {
@@ -115,7 +116,14 @@ async function startFunctions(
 
 export async function startService(options: ServiceOptions): Promise<ServiceHarness> {
   const logDir = mkdtempSync(join(tmpdir(), 'oidc-watch-integration-'));
-  const closers: Array<() => Promise<void> | void> = [() => rmSync(logDir, { recursive: true, force: true })];
+  // KEEP_INTEGRATION_LOGS=1 keeps the functions' logs for a post-mortem (the directory is printed).
+  const keepLogs = process.env.KEEP_INTEGRATION_LOGS === '1';
+  const closers: Array<() => Promise<void> | void> = [
+    () =>
+      keepLogs
+        ? console.log(`function logs kept in ${logDir}`)
+        : rmSync(logDir, { recursive: true, force: true }),
+  ];
   const close = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer();
   };
@@ -145,8 +153,12 @@ export async function startService(options: ServiceOptions): Promise<ServiceHarn
 
     const snsProxy = options.snsFaults && (await startFaultProxy(moto.endpoint, options.snsFaults));
     if (snsProxy) closers.push(() => snsProxy.close());
+    // Each DynamoDB request is atomic in AWS, not in moto_server (see FaultProxyOptions.serialize).
+    const dynamodb = await startFaultProxy(moto.endpoint, () => undefined, { serialize: true });
+    closers.push(() => dynamodb.close());
     const env: Record<string, string> = {
       ...moto.env,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrail.endpoint,
       ...(snsProxy && { AWS_ENDPOINT_URL_SNS: snsProxy.endpoint }),
     };
@@ -172,27 +184,27 @@ export async function startService(options: ServiceOptions): Promise<ServiceHarn
       idempotencyTable,
       logDir,
       async decisionObjects() {
-        const objects: Array<{ key: string; records: Record<string, unknown>[] }> = [];
+        const keys: string[] = [];
         let token: string | undefined;
         do {
           const page = await clients.s3.send(
             new ListObjectsV2Command({ Bucket: decisionBucket, ContinuationToken: token }),
           );
-          for (const item of page.Contents ?? []) {
-            if (item.Key === undefined) continue;
-            const got = await clients.s3.send(
-              new GetObjectCommand({ Bucket: decisionBucket, Key: item.Key }),
-            );
-            const text = (await got.Body?.transformToString('utf8')) ?? '';
-            const records = text
-              .split('\n')
-              .filter((line) => line.trim() !== '')
-              .map((line) => parseJsonObject(line, item.Key ?? ''));
-            objects.push({ key: item.Key, records });
-          }
+          for (const item of page.Contents ?? []) if (item.Key !== undefined) keys.push(item.Key);
           token = page.NextContinuationToken;
         } while (token !== undefined);
-        return objects;
+        const objects: Array<{ key: string; records: Record<string, unknown>[] }> = [];
+        // Thousands of objects after a soak: read them several at a time.
+        await pool(keys, 16, async (key) => {
+          const got = await clients.s3.send(new GetObjectCommand({ Bucket: decisionBucket, Key: key }));
+          const text = (await got.Body?.transformToString('utf8')) ?? '';
+          const records = text
+            .split('\n')
+            .filter((line) => line.trim() !== '')
+            .map((line) => parseJsonObject(line, key));
+          objects.push({ key, records });
+        });
+        return objects.sort((a, b) => a.key.localeCompare(b.key));
       },
       async sqsAlerts() {
         const messages = await drainQueue(moto, alertQueue.url);
