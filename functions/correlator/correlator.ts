@@ -14,6 +14,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
+import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core/cloudtrail';
 import type { Config } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
@@ -22,8 +23,6 @@ import { InputError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { PublicationOutcome } from '../../lib/core/ports';
 import type { VerdictKind } from '../../lib/core/verdict';
-import { createService, type ServiceClients } from '../shared/service';
-import type { CorrelatorSettings } from './settings';
 
 export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL_DETAIL_TYPE, unknown>;
 
@@ -50,7 +49,7 @@ export interface HandlerLogger extends Logger {
 
 export interface CorrelatorDeps {
   readonly config: Config;
-  readonly settings: CorrelatorSettings;
+  readonly settings: ServiceSettings;
   readonly clients: ServiceClients;
   readonly logger: HandlerLogger;
   readonly metrics: Metrics;
@@ -83,11 +82,16 @@ function describeError(error: unknown): string {
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
+  const service = createService(deps);
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       const envelope = EventBridgeEnvelope.safeParse(event);
       if (!envelope.success) {
@@ -131,6 +135,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       metrics.recordGitLab({
         requests: stats.requests,
         failures: stats.failures,
+        authFailures: stats.authFailures,
         latencyMs: performance.now() - started,
       });
       metrics.countVerdict(verdict.verdict);
@@ -164,6 +169,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

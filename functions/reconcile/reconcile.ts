@@ -12,15 +12,15 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { OidcWatchError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
-import { lookupEventsSource, type Sleep } from '../../lib/sources/lookup-events';
-import type { CorrelatorSettings } from '../correlator/settings';
-import { createService, type ServiceClients } from '../shared/service';
+import type { Sleep } from '../../lib/resilience';
+import { lookupEventsSource } from '../../lib/sources/lookup-events';
 
 /**
  * Events younger than this are left to the live path: CloudTrail delivers to EventBridge within minutes, and
@@ -45,7 +45,7 @@ export class ReconcileIncompleteError extends OidcWatchError {}
 
 export interface ReconcileDeps {
   readonly config: Config;
-  readonly settings: CorrelatorSettings;
+  readonly settings: ServiceSettings;
   readonly clients: ServiceClients & {
     readonly cloudTrailFor: (region: string) => Pick<CloudTrailClient, 'send'>;
   };
@@ -63,12 +63,17 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
   const { config, clients, logger } = deps;
   const reconcileSettings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({}))
     .reconcile;
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
+  const service = createService(deps);
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
   const now = deps.now ?? (() => new Date());
 
   return async (_event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       // One directory for the run: its cache is shared by every event of this reconciliation.
       const gitlab = await gitlabDirectory(log);
@@ -111,7 +116,12 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
         },
       );
       const stats = gitlab.stats();
-      metrics.recordGitLab({ requests: stats.requests, failures: stats.failures, latencyMs: 0 });
+      metrics.recordGitLab({
+        requests: stats.requests,
+        failures: stats.failures,
+        authFailures: stats.authFailures,
+        latencyMs: 0,
+      });
       for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
       metrics.countAgedOut(result.counts.agedOut);
       if (result.inputErrors.length > 0) {
@@ -140,6 +150,7 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
       );
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

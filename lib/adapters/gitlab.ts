@@ -101,6 +101,7 @@ export class GitLabAdapter implements GitLabPort {
   private readonly mergeRequests = new Map<string, Promise<Lookup<GitLabMergeRequest>>>();
   private cacheHits = 0;
   private failures = 0;
+  private authFailures = 0;
 
   public constructor(o: GitLabAdapterOptions) {
     let api: URL;
@@ -140,6 +141,7 @@ export class GitLabAdapter implements GitLabPort {
       cacheHits: this.cacheHits,
       retries: this.http.retries,
       failures: this.failures,
+      authFailures: this.authFailures,
     };
   }
 
@@ -312,11 +314,13 @@ export class GitLabAdapter implements GitLabPort {
           ),
         };
       case 401:
+        this.authFailures += 1;
         return this.unavailable(
           what,
           `GitLab refused the token (401 ${error.gitlabMessage.replace(/^401\s*/, '')}): it is missing, expired, revoked or wrong for this instance; could not tell`,
         );
       case 403:
+        this.authFailures += 1;
         return this.unavailable(
           what,
           `GitLab answered 403 Forbidden: the token lacks the read_api scope or access to this project; could not tell`,
@@ -378,13 +382,14 @@ export function createGitLabDirectory(
   return {
     forIssuer: (issuer) => adapters.get(normalizeIssuer(issuer)),
     stats: () => {
-      const total = { requests: 0, cacheHits: 0, retries: 0, failures: 0 };
+      const total = { requests: 0, cacheHits: 0, retries: 0, failures: 0, authFailures: 0 };
       for (const adapter of adapters.values()) {
         const s = adapter.stats();
         total.requests += s.requests;
         total.cacheHits += s.cacheHits;
         total.retries += s.retries;
         total.failures += s.failures;
+        total.authFailures += s.authFailures;
       }
       return total;
     },

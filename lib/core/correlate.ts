@@ -26,6 +26,7 @@ import type {
   Lookup,
   ProtectedRefPattern,
 } from './gitlab-port';
+import { unavailableGitLabPort } from './gitlab-port';
 import { compilePolicy, type CompiledPolicy } from './policy';
 import {
   compileSessionNamePatterns,
@@ -77,18 +78,6 @@ async function lookup<T>(call: () => Promise<Lookup<T>>): Promise<Lookup<T>> {
     if (e instanceof GitLabUnavailableError) return { status: 'unavailable', detail: e.message };
     throw e;
   }
-}
-
-/** Stands in for the port of a trusted issuer that has no GitLab client: every lookup is `unavailable`. */
-function unavailablePort(detail: string): GitLabPort {
-  const answer = <T>(): Promise<Lookup<T>> => Promise.resolve({ status: 'unavailable', detail });
-  return {
-    getPipeline: answer,
-    getProject: answer,
-    listProtectedBranches: answer,
-    listProtectedTags: answer,
-    getMergeRequest: answer,
-  };
 }
 
 function emptyFacts(subject: SubjectClaim | null): GitLabFacts {
@@ -362,7 +351,7 @@ export function createEvaluator(deps: EvaluationDeps): Evaluator {
       if (correlated && subject && trustedIssuer !== null) {
         const port =
           deps.gitlab.forIssuer(trustedIssuer) ??
-          unavailablePort(`no GitLab client is configured for issuer ${trustedIssuer}`);
+          unavailableGitLabPort(`no GitLab client is configured for issuer ${trustedIssuer}`);
         facts = await gatherFacts(port, a, role, subject, session);
       }
 

@@ -17,7 +17,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEMO_GITLAB, DEMO_SCENARIOS, type DemoScenario, demoConfig } from '../../examples/demo/scenarios';
-import { parseWhen } from '../../functions/cli/commands/hunt';
+import { parseWhen } from '../../functions/cli/commands/hunt-plan';
 import { ProgressLine } from '../../functions/cli/progress';
 import { filterSource } from '../../lib/core/source-filter';
 import type { CliIo } from '../../functions/cli/io';

@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createMetrics } from '../../lib/adapters/metrics';
 import { parseConfig, type ConfigInput } from '../../lib/core/config';
 import { createHandler, type CloudTrailApiCallEvent } from '../../functions/correlator/correlator';
-import type { CorrelatorSettings } from '../../functions/correlator/settings';
+import type { ServiceSettings } from '../../lib/composition';
 import { createReconcileHandler } from '../../functions/reconcile/reconcile';
 import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
@@ -116,13 +116,14 @@ function config(extra: Partial<ConfigInput> = {}) {
   });
 }
 
-const settings: CorrelatorSettings = {
+const settings: ServiceSettings = {
   alertTopicArn: TOPIC,
   decisionLogBucket: 'gitlab-oidc-watch-decisions-123456789012',
   decisionLogPrefix: 'decisions/',
   idempotencyTable: 'gitlab-oidc-watch-idempotency',
   gitLabTokenSecrets: { 'https://gitlab.com': SECRET_ARN },
   gitLabLookupBudgetMs: 1000,
+  gitLabGeneratedTokenIssuers: [],
   logLevel: 'silent',
 };
 

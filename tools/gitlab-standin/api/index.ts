@@ -4,6 +4,7 @@
  */
 import type { ApiArea } from '../router';
 import type { StandinData } from '../types';
+import { instanceArea } from './instance';
 import { mergeRequestsArea } from './merge-requests';
 import { pipelinesArea } from './pipelines';
 import { projectsArea } from './projects';
@@ -17,5 +18,6 @@ export function apiAreas(data: StandinData): ApiArea[] {
     protectedBranchesArea(),
     protectedTagsArea(),
     mergeRequestsArea(data),
+    instanceArea(data),
   ];
 }

@@ -3,7 +3,7 @@
  * so a misconfigured function fails at init with a message that says what to fix.
  */
 import type { z } from 'zod';
-import { EnvironmentError } from '../../lib/core/errors';
+import { EnvironmentError } from '../core/errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
