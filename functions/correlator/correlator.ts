@@ -78,11 +78,16 @@ const EventBridgeEnvelope = z
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
+  const service = createService(deps);
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       const envelope = EventBridgeEnvelope.safeParse(event);
       if (!envelope.success) {
@@ -126,6 +131,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       metrics.recordGitLab({
         requests: stats.requests,
         failures: stats.failures,
+        authFailures: stats.authFailures,
         latencyMs: performance.now() - started,
       });
       metrics.countVerdict(verdict.verdict);
@@ -159,6 +165,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

@@ -25,6 +25,13 @@ export {
   type Publishers,
   type PublisherTargets,
 } from './publishers';
+export {
+  runSelfCheck,
+  type SelfCheckOptions,
+  tokenNotSetDetail,
+  tokenStateOf,
+  withTokensNotSet,
+} from './self-check';
 export { createService, type Service, type ServiceClients, type ServiceDeps } from './service';
 export { normalizePrefix, readServiceSettings, SERVICE_ENV, type ServiceSettings } from './settings';
 export { type AuditClients, type Auditor, buildAuditor, fileAuditSource, liveAuditSource } from './audit';

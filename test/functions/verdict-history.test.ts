@@ -123,6 +123,7 @@ const settings: ServiceSettings = {
   idempotencyTable: 'gitlab-oidc-watch-idempotency',
   gitLabTokenSecrets: { 'https://gitlab.com': SECRET_ARN },
   gitLabLookupBudgetMs: 1000,
+  gitLabGeneratedTokenIssuers: [],
   logLevel: 'silent',
 };
 
