@@ -1,6 +1,6 @@
 import { auditRole, statusOf } from '../../../lib/core/trust-policy/audit';
 import { AUDIT_CHECKS, AUDIT_FINDING_CODES } from '../../../lib/core/trust-policy/checks';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGitLabDirectory } from '../../support/fake-gitlab';
 import {
@@ -168,5 +168,12 @@ describe('auditRole', () => {
     const broken = await auditRole(role('%7B%22Statement%22'), deps);
     expect(broken).toMatchObject({ kind: 'error' });
     expect(broken.kind === 'error' && broken.message).toContain('file.json');
+  });
+});
+
+describe('the README', () => {
+  it('documents every audit finding code', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    for (const code of AUDIT_FINDING_CODES) expect(readme).toContain(`| \`${code}\` |`);
   });
 });
