@@ -25,6 +25,11 @@ export async function buildAuditor(config: Config, o: EngineOptions): Promise<Au
   return { deps: { config, gitlab: directory }, gitlabRequests: () => directory.stats().requests };
 }
 
+/** No GitLab at all (`oidc-watch audit --offline`): facts are `skipped`, so findings that need them say "could not tell". */
+export function offlineAuditor(config: Config): Auditor {
+  return { deps: { config, gitlab: { forIssuer: () => undefined } }, gitlabRequests: () => 0 };
+}
+
 /** AWS clients the live source needs, each created on first use by the caller's factories. */
 export interface AuditClients {
   readonly iam: () => IAMClient;

@@ -163,6 +163,18 @@ describe('oidc-watch audit (real HTTP to the GitLab stand-in)', () => {
     }
   });
 
+  it('runs without GitLab and without a token with --offline, reporting what it could not tell', async () => {
+    const r = await run(['audit', '-c', configPath, '--from', SAMPLE, '--offline', '-f', 'json'], {});
+    const reports = lines(r.stdout);
+    expect(reports).toHaveLength(7);
+    const hardened = reports.find((x) => x.roleName === 'deploy-preview-reader');
+    expect(hardened).toMatchObject({
+      status: 'review',
+      findings: [expect.objectContaining({ code: 'AUDIT_INCOMPLETE' })],
+    });
+    expect(r.stderr).toContain('0 GitLab request(s)');
+  });
+
   it('rejects an unknown format with a usage error', async () => {
     const r = await run(['audit', '-c', configPath, '--from', SAMPLE, '--format', 'yaml'], env);
     expect(r.code).toBe(2);

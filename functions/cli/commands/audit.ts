@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { buildAuditor, fileAuditSource, liveAuditSource } from '../../../lib/composition';
+import { buildAuditor, fileAuditSource, liveAuditSource, offlineAuditor } from '../../../lib/composition';
 import type { Config } from '../../../lib/core/config';
 import type { RoleOutcome } from '../../../lib/core/trust-policy/audit';
 import { runAudit } from '../../../lib/core/trust-policy/run';
@@ -12,7 +12,7 @@ import { renderAuditSummary, ReportWriter } from '../audit-output';
 import { loadCliConfig } from '../config';
 import { EXIT, type CliIo } from '../io';
 
-export const AUDIT_HELP = `Usage: oidc-watch audit [--config FILE] [--from FILE...] [--format json|table|csv]
+export const AUDIT_HELP = `Usage: oidc-watch audit [--config FILE] [--from FILE...] [--format json|table|csv] [--offline]
 
 Lists every IAM role a GitLab OIDC provider (a trusted issuer of the config, or gitlab.com) can assume, what its
 trust policy really admits (projects, refs, ref types, audiences, pipeline sources), whether a production role
@@ -29,6 +29,7 @@ Input:
 Options:
   -c, --config FILE   policy file (YAML or JSON). Default: $OIDC_WATCH_CONFIG_FILE, else ./oidc-watch.config.yaml
   -f, --format FMT    json (JSON Lines, default when stdout is not a terminal) | table (default on a terminal) | csv
+      --offline       no GitLab lookups (no token needed): findings that need GitLab facts become AUDIT_INCOMPLETE
   -h, --help          this help
 
 GitLab (project path -> id, protected branches/tags) is read with the config's token per trusted issuer (read_api).
@@ -40,6 +41,7 @@ file could not be read; reports for the rest are still printed).
 Examples:
   aws iam get-account-authorization-details --filter Role > acct.json
   oidc-watch audit -c oidc-watch.config.yaml --from acct.json
+  oidc-watch audit -c examples/oidc-watch.config.yaml --from examples/audit/account-123456789012.json --offline
   oidc-watch audit -c oidc-watch.config.yaml --format json | jq 'select(.status=="exposed") | .suggestedTrustPolicy'
 `;
 
@@ -72,6 +74,7 @@ export async function runAuditCommand(
     options: {
       config: { type: 'string', short: 'c' },
       from: { type: 'string', multiple: true },
+      offline: { type: 'boolean' },
       format: { type: 'string', short: 'f' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,7 +86,7 @@ export async function runAuditCommand(
   const format = parseFormat(values.format, io.stdout.isTTY === true);
   const { config } = loadCliConfig(values.config, io.env, io.cwd);
   const started = process.hrtime.bigint();
-  const auditor = await buildAuditor(config, { env: io.env });
+  const auditor = values.offline ? offlineAuditor(config) : await buildAuditor(config, { env: io.env });
   const source =
     values.from && values.from.length > 0
       ? fileAuditSource(resolveInputs(values.from, io.cwd))

@@ -25,7 +25,7 @@ export interface AuditFacts {
 
 const NOT_CONFIGURED: Fact<never> = {
   status: 'skipped',
-  detail: 'no GitLab API is configured for this issuer (trustedIssuers)',
+  detail: 'no GitLab API for this issuer (not in trustedIssuers, or lookups switched off with --offline)',
 };
 
 export function parseProjectId(text: string): number | null {
