@@ -121,8 +121,8 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       }
       const assumption = normalized.assumption;
 
-      // A fresh directory per event: its memo lives for one evaluation, so no stale protections or outages
-      // are carried over to the next event by a warm container.
+      // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
+      // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
       const gitlab = await gitlabDirectory(log);
       const evaluator = createEvaluator({ config, gitlab, now: deps.now });
       const started = performance.now();

@@ -4,6 +4,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createGitLabDirectory } from '../adapters/gitlab';
+import type { GitLabCaches } from '../adapters/gitlab/per-token';
 import { resolveGitLabToken } from '../adapters/gitlab-token';
 import { createSecretReader } from '../adapters/secrets';
 import type { Config, TokenSource, TrustedIssuer } from '../core/config';
@@ -60,6 +61,16 @@ export interface DirectoryOptions {
   readonly cache?: boolean;
   /** Each lookup's deadline, retries included, stays inside this budget (the Lambda's share of its timeout). */
   readonly lookupBudgetMs?: number;
+  /**
+   * Lookup caches that outlive the directory (one per Lambda container: see createService); default a cache of the
+   * directory's own.
+   */
+  readonly caches?: GitLabCaches;
+  /**
+   * Longest wait for the process's request budget per request (default: as long as it takes, the CLI). Past it the
+   * lookup throws GitLabBudgetExhaustedError: the Lambda then fails the event so that it is retried, never judged.
+   */
+  readonly budgetMaxWaitMs?: number;
 }
 
 /** A GitLab directory over every trusted issuer; its lookup cache lives as long as the directory. */
@@ -76,6 +87,8 @@ export function gitLabDirectory(
   return createGitLabDirectory(issuers, tokens, {
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.cache === undefined ? {} : { cache: o.cache }),
+    ...(o.caches ? { caches: o.caches } : {}),
+    ...(o.budgetMaxWaitMs === undefined ? {} : { budgetMaxWaitMs: o.budgetMaxWaitMs }),
   });
 }
 

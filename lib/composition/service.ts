@@ -3,6 +3,7 @@
  * log, metrics, and GitLab directories whose tokens come from the stack's secrets and whose lookups stay inside the
  * function's GitLab budget. One place, so that both paths alert, record and judge identically.
  */
+import { GitLabCaches } from '../adapters/gitlab/per-token';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -43,7 +44,8 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   /**
    * A GitLab directory with tokens read now (the secret reader caches each secret for five minutes, so a rotated
-   * token is picked up) and a per-directory lookup cache: callers choose its life (one event, one run).
+   * token is picked up). Its lookup cache is the service's, one per instance and token for the life of the container:
+   * mutable facts are at most `cacheTtlSeconds` old, finished pipelines are kept until evicted (issue 12).
    */
   gitlab(logger: Logger): Promise<CountingDirectory>;
   /**
@@ -61,6 +63,8 @@ export function createService(deps: ServiceDeps): Service {
   const readSecret = createSecretReader(clients.secrets);
   const tokenOptions = { env: deps.env, readSecret, secretOverrides: settings.gitLabTokenSecrets };
   let selfCheck: Promise<number> | undefined;
+  // Per container: a warm container's burst of events shares GitLab's answers.
+  const caches = new GitLabCaches();
   return {
     alerts: idempotentAlerts(clients.sns, settings.alertTopicArn, {
       client: clients.dynamodb,
@@ -79,11 +83,13 @@ export function createService(deps: ServiceDeps): Service {
         tokens.set(issuer, undefined);
         notSet.set(issuer, tokenNotSetDetail(issuer, settings.gitLabTokenSecrets[issuer] ?? 'its secret'));
       }
-      // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout.
+      // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout,
+      // and so does a wait for the process's request budget: past it the event fails and Lambda retries it later.
       const directory = gitLabDirectory(config, tokens, {
         logger: log,
-        cache: true,
+        caches,
         lookupBudgetMs: settings.gitLabLookupBudgetMs,
+        budgetMaxWaitMs: settings.gitLabLookupBudgetMs,
       });
       return withTokensNotSet(directory, notSet);
     },

@@ -25,6 +25,23 @@ const GitLabTokenSource = z
     'Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.',
   );
 
+// ---- perf (issue 12): GitLab lookup cache and request budget, per trusted issuer --------------------------------
+const GitLabCacheAndBudgetKeys = {
+  /**
+   * How long facts that can change (protected branches/tags, project path -> id, merge requests, "not found") are
+   * served from the per-container cache, seconds. Finished pipelines are cached until evicted. 0 = never reuse.
+   */
+  cacheTtlSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Entries the cache keeps at most (least recently used evicted first): bounds its memory. */
+  cacheMaxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Requests per minute this process sends with the issuer's token, all lookups together. GitLab.com allows about
+   * 2,000 per user per minute on the API; the default stays under it. See README "Request budget".
+   */
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).default(1_800),
+};
+// ---- end perf -------------------------------------------------------------------------------------------------------
+
 // --- issue 9 (rel): config safety ------------------------------------------------------------------------------
 /**
  * GitLab serves its REST API under `<instance URL>/api/v4`, on gitlab.com and on self-managed instances (also under a
@@ -50,6 +67,7 @@ export const TrustedIssuerSchema = z
     /** Concurrent requests to this instance. */
     concurrency: z.number().int().min(1).max(64).default(8),
     maxRetries: z.number().int().min(0).max(10).default(3),
+    ...GitLabCacheAndBudgetKeys,
   })
   .strict();
 

@@ -533,6 +533,9 @@ describe('createGitLabDirectory', () => {
     lookupTimeoutMs: 2_000,
     concurrency: 4,
     maxRetries: 1,
+    cacheTtlSeconds: 60,
+    cacheMaxEntries: 100,
+    requestsPerMinute: 1_800,
     ...overrides,
   });
 
@@ -553,7 +556,13 @@ describe('createGitLabDirectory', () => {
       'found',
     );
     expect((await directory.forIssuer('https://gitlab.com')?.getProject(DEPLOY))?.status).toBe('unavailable');
-    expect(directory.stats()).toEqual({ requests: 2, cacheHits: 0, retries: 0, failures: 1, authFailures: 1 });
+    expect(directory.stats()).toEqual({
+      requests: 2,
+      cacheHits: 0,
+      retries: 0,
+      failures: 1,
+      authFailures: 1,
+    });
   });
 
   it('refuses an issuer whose configured token was not resolved', () => {

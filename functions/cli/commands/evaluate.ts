@@ -7,7 +7,7 @@ import { buildEngine } from '../../../lib/composition';
 import { readFiles } from '../../../lib/sources/files';
 import { describeCliError, parseFormat, parsePositiveInt, resolveInputs, secondsSince } from '../args';
 import { loadCliConfig } from '../config';
-import { judgeSource } from '../engine';
+import { judgeSource } from '../judge';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { emptyCounts, renderSummary, VerdictWriter, type OutputFormat } from '../output';
 

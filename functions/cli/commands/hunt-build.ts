@@ -16,6 +16,7 @@ import type { RecordSource } from '../../../lib/core/source';
 import { filterSource } from '../../../lib/core/source-filter';
 import { athenaSource } from '../../../lib/sources/athena';
 import { readFiles } from '../../../lib/sources/files';
+import { fileWorkers } from '../file-workers';
 import { lookupEventsSource } from '../../../lib/sources/lookup-events';
 import { resolveInputs } from '../args';
 import { loadCliConfig } from '../config';
@@ -82,7 +83,10 @@ function huntSource(
   const { filters, now } = plan;
   switch (plan.kind) {
     case 'files':
-      return filterSource(readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin }), filters);
+      return filterSource(
+        readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin, workers: fileWorkers(plan.workers) }),
+        filters,
+      );
     case 'lookup-events':
       return filterSource(
         lookupEventsSource({

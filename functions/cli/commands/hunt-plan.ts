@@ -2,6 +2,7 @@
  * `oidc-watch hunt`, step one: the arguments (and the few environment variables that stand in for them) checked and
  * turned into a plan. Pure: no AWS, no GitLab, no files; everything the user typed is validated here, before any call.
  */
+import { parseWorkersFlag } from '../file-workers';
 import { parseArgs } from 'node:util';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import { normalizePrefix, type PublisherTargets } from '../../../lib/composition';
@@ -23,6 +24,8 @@ export interface HuntPlan {
   readonly kind: SourceKind;
   readonly format: OutputFormat;
   readonly concurrency: number;
+  /** --workers: threads reading files (undefined: one per core). */
+  readonly workers: number | undefined;
   readonly configFlag: string | undefined;
   readonly now: Date;
   readonly filters: HuntFilters;
@@ -55,6 +58,7 @@ const OPTIONS = {
   'idempotency-table': { type: 'string' },
   format: { type: 'string', short: 'f' },
   concurrency: { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -202,6 +206,7 @@ export function planHunt(
     kind,
     format,
     concurrency,
+    workers: parseWorkersFlag(values.workers),
     configFlag: values.config,
     now,
     filters,

@@ -8,13 +8,14 @@
  * plan (hunt-plan.ts: the arguments, checked; pure) -> build (hunt-build.ts: config, engine, publishers, source)
  * -> run (here: judge or reconcile, print verdicts, progress and a summary).
  */
+import { FILE_WORKERS_HELP } from '../file-workers';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import type { OidcWatchError } from '../../../lib/core/errors';
 import { reconcile } from '../../../lib/core/reconcile';
 import type { RecordSource, SourceItem } from '../../../lib/core/source';
 import { LOOKUP_EVENTS_RETENTION_DAYS } from '../../../lib/sources/lookup-events';
 import { describeCliError, secondsSince } from '../args';
-import { judgeSource } from '../engine';
+import { judgeSource } from '../judge';
 import { type CliIo, EXIT, UsageError } from '../io';
 import { emptyCounts, renderSummary, VerdictWriter } from '../output';
 import { ProgressLine } from '../progress';
@@ -54,6 +55,7 @@ Options:
                            standing verdict with the live path. Required with --reconcile
   -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
+      ${FILE_WORKERS_HELP}
   -h, --help               this help
 
 AWS credentials and the region of Athena and S3 come from the usual AWS SDK sources (AWS_PROFILE, AWS_REGION...).

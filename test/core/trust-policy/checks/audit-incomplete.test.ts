@@ -21,7 +21,7 @@ describe('AUDIT_INCOMPLETE', () => {
       ],
     });
     const f = await findingsOf(check, policy(webIdentity(HARDENED)), { config });
-    expect(f[0]?.message).toContain('no GitLab API is configured');
+    expect(f[0]?.message).toContain('no GitLab API for this issuer');
   });
 
   it('reports operators it does not model and Deny statements it cannot combine', async () => {
