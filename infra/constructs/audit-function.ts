@@ -97,7 +97,12 @@ export class AuditFunction extends Construct {
     props.alertTopic.grantPublish(this.function);
     props.gitLabTokens.grantRead(this.function);
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+    this.errorsAlarm = this.errorsAlarmTo(props.alarmTopic);
+  }
+
+  /** A failed run (or one that could not read some accounts) notifies the operations topic, and again when it clears. */
+  private errorsAlarmTo(topic: ITopic): Alarm {
+    const alarm = new Alarm(this, 'ErrorsAlarm', {
       alarmName: `${Stack.of(this).stackName}-audit-errors`,
       alarmDescription:
         'The trust-policy audit failed or could not read some accounts: its log names them. Findings of the accounts it read were still published.',
@@ -107,9 +112,10 @@ export class AuditFunction extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const action = new SnsAction(props.alarmTopic);
-    this.errorsAlarm.addAlarmAction(action);
-    this.errorsAlarm.addOkAction(action);
+    const action = new SnsAction(topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
   }
 
   /**
