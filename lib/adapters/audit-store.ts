@@ -10,7 +10,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import { PublishError } from '../core/errors';
 import type { AuditState, RoleNews } from '../core/trust-policy/state';
-import { SEVERITY_RANK, type Severity } from '../core/verdict';
+import { renderAuditAlert } from '../core/render/audit-alert';
 
 const StateSchema = z.record(z.string(), z.string());
 
@@ -69,36 +69,27 @@ export async function writeAuditReport(
   return key;
 }
 
-/** SNS subjects are ASCII, at most 100 characters, no control characters. */
-function subjectOf(n: RoleNews): string {
-  return `oidc-watch audit: ${n.report.status} role ${n.report.roleName}`
-    .replace(/[^\x20-\x7e]/g, '?')
-    .slice(0, 100);
-}
-
-/** One message per role; attributes match the verdict alerts' (severity, verdict=audit, account, role) for filters. */
+/** One message per role, rendered per protocol; attributes match the verdict alerts' for SNS filter policies. */
 export async function publishAuditNews(
   sns: SNSClient,
   topicArn: string,
   news: readonly RoleNews[],
 ): Promise<void> {
   for (const n of news) {
-    const severity = n.findings.reduce<Severity>(
-      (w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w),
-      'info',
-    );
+    const alert = renderAuditAlert(n);
     try {
       await sns.send(
         new PublishCommand({
           TopicArn: topicArn,
-          Subject: subjectOf(n),
-          Message: JSON.stringify({ kind: 'trust-policy-audit', ...n.report, newFindings: n.findings }),
-          MessageAttributes: {
-            severity: { DataType: 'String', StringValue: severity },
-            verdict: { DataType: 'String', StringValue: 'audit' },
-            account: { DataType: 'String', StringValue: n.report.accountId },
-            role: { DataType: 'String', StringValue: n.report.roleArn },
-          },
+          Subject: alert.subject,
+          Message: alert.message,
+          MessageStructure: 'json',
+          MessageAttributes: Object.fromEntries(
+            Object.entries(alert.attributes).map(([name, value]) => [
+              name,
+              { DataType: 'String', StringValue: value },
+            ]),
+          ),
         }),
       );
     } catch (e) {

@@ -85,6 +85,7 @@ describe('scheduled trust-policy audit', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
       Subject: 'oidc-watch audit: exposed role prod-payments-deployer',
+      MessageStructure: 'json',
       MessageAttributes: expect.objectContaining({
         severity: { DataType: 'String', StringValue: 'critical' },
         verdict: { DataType: 'String', StringValue: 'audit' },
@@ -112,10 +113,10 @@ describe('scheduled trust-policy audit', () => {
     sns.resetHistory();
     await handler(items())();
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    const message = JSON.parse(String(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message)) as {
-      roleName: string;
-      newFindings: { code: string }[];
+    const structure = JSON.parse(String(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message)) as {
+      default: string;
     };
+    const message = JSON.parse(structure.default) as { roleName: string; newFindings: { code: string }[] };
     expect(message.roleName).toBe('prod-deploy');
     expect(message.newFindings.map((f) => f.code)).toEqual(['SUB_ADMITS_ANY_REF']);
   });
