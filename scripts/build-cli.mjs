@@ -3,7 +3,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { 'oidc-watch': 'functions/cli/main.ts', 'files-worker': 'functions/cli/files-worker.ts' },
+  // process.ts: the process edge (signals, EPIPE); it also exports `main`.
+  entryPoints: { 'oidc-watch': 'functions/cli/process.ts', 'files-worker': 'functions/cli/files-worker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -134,12 +134,17 @@ describe('oidc-watch audit (real HTTP to the GitLab stand-in)', () => {
     expect(r.code).toBe(0);
   });
 
-  it('exits 2 when an input cannot be read, still reporting the rest', async () => {
+  it('sets the error bit when an input cannot be read, still reporting the rest (3 = exposed roles and errors)', async () => {
     const r = await run(
       ['audit', '-c', configPath, '--from', join(dir, 'missing.json'), '--from', SAMPLE, '-f', 'json'],
       env,
     );
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
+    const alone = await run(
+      ['audit', '-c', configPath, '--from', join(dir, 'missing.json'), '-f', 'json'],
+      env,
+    );
+    expect(alone.code).toBe(2);
     expect(r.stderr).toContain('missing.json: cannot read');
     expect(lines(r.stdout)).toHaveLength(7);
   });

@@ -35,6 +35,9 @@ interface State {
   rateLimit: RateLimit | undefined;
 }
 
+const WEB_NOT_FOUND =
+  '<!DOCTYPE html>\n<html><head><title>Not Found</title></head><body><h1>404</h1><p>Page Not Found</p></body></html>\n';
+
 function authorized(req: IncomingMessage, token: string): boolean {
   return req.headers['private-token'] === token || req.headers.authorization === `Bearer ${token}`;
 }
@@ -44,6 +47,10 @@ function handler(state: State, route: ReturnType<typeof createRouter>) {
     const reply = createReply(res, record, state.instance.baseUrl);
     const fault = takeFault(state.faults, record.path);
     if (fault) return applyFault(reply, fault);
+    // Outside /api/v4 GitLab's web application answers, in HTML, whatever the token: what a client configured with
+    // an apiUrl lacking /api/v4 gets back.
+    if (!record.path.startsWith('/api/v4/'))
+      return reply.raw(404, { 'content-type': 'text/html; charset=utf-8' }, WEB_NOT_FOUND);
     if (!authorized(req, state.token)) return reply.json(401, { message: '401 Unauthorized' });
     // Per user, so after authentication, as GitLab's throttle_authenticated_api.
     if (state.rateLimit?.refuse(reply, performance.now())) return;

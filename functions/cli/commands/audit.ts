@@ -10,7 +10,7 @@ import type { RoleSource } from '../../../lib/core/trust-policy/source';
 import { parseFormat, resolveInputs, secondsSince } from '../args';
 import { renderAuditSummary, ReportWriter } from '../audit-output';
 import { loadCliConfig } from '../config';
-import { EXIT, type CliIo } from '../io';
+import { EXIT, runExitCode, type CliIo } from '../io';
 
 export const AUDIT_HELP = `Usage: oidc-watch audit [--config FILE] [--from FILE...] [--format json|table|csv] [--offline]
 
@@ -36,7 +36,7 @@ GitLab (project path -> id, protected branches/tags) is read with the config's t
 
 Status: exposed (a high or critical finding), review (lower findings only), hardened (none). A summary goes to stderr.
 Exit status: 0 no role exposed; 1 at least one role exposed; 2 usage, configuration or input errors (an account or
-file could not be read; reports for the rest are still printed).
+file could not be read; reports for the rest are still printed); 3 both 1 and 2, as for every command.
 
 Examples:
   aws iam get-account-authorization-details --filter Role > acct.json
@@ -101,6 +101,5 @@ export async function runAuditCommand(
   });
   writer.end();
   io.stderr.write(renderAuditSummary(counts, auditor.gitlabRequests(), secondsSince(started)));
-  if (counts.errors > 0) return EXIT.error;
-  return counts.exposed > 0 ? EXIT.findings : EXIT.clean;
+  return runExitCode(counts.exposed, counts.errors);
 }

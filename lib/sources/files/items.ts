@@ -100,7 +100,10 @@ export function isErrnoException(e: unknown): e is NodeJS.ErrnoException {
 
 export function describeReadError(e: NodeJS.ErrnoException): string {
   if (e.code?.startsWith('Z_')) return `gzip data is truncated or corrupt (${e.message})`;
-  return `cannot read (${e.code ?? 'error'}: ${e.message})`;
+  // node's message already starts with the code ("ENOENT: no such file or directory, stat '/x'"): say it once.
+  const code = e.code ?? 'error';
+  const text = e.message.startsWith(`${code}: `) ? e.message.slice(code.length + 2) : e.message;
+  return `cannot read: ${text} (${code})`;
 }
 
 export function isGzip(buf: Uint8Array): boolean {
