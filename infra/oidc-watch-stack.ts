@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '../lib/core/errors';
 import type { OrganizationOptions, SynthConfig } from './config';
 import { AthenaTables } from './constructs/athena-tables';
+import { AuditFunction } from './constructs/audit-function';
 import { CorrelatorFunction } from './constructs/correlator-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DecisionLogBucket } from './constructs/decision-log-bucket';
@@ -50,6 +51,8 @@ export class OidcWatchStack extends Stack {
   public readonly organizationBus: OrganizationEventBus | undefined;
   public readonly organizationRule: WebIdentityRule | undefined;
   public readonly reconcile: ReconcileFunction;
+  /** The daily trust-policy audit: only when `audit.schedule.enabled` (issue 10). */
+  public readonly audit: AuditFunction | undefined;
   public readonly athena: AthenaTables | undefined;
   public readonly alarms: OperationsAlarms;
   public readonly forwardedAlarms: ForwardedAlarms | undefined;
@@ -155,6 +158,20 @@ export class OidcWatchStack extends Stack {
       alarmTopic: this.operationsTopic.topic,
     });
 
+    // Daily trust-policy audit (issue 10): created only when audit.schedule.enabled, so the default stack (and its
+    // IAM read permissions) stays as it was.
+    this.audit = config.audit.schedule.enabled
+      ? new AuditFunction(this, 'Audit', {
+          config,
+          deployment,
+          logRetentionDays,
+          alertTopic: this.alertTopic,
+          decisionLog: this.decisionLog,
+          gitLabTokens: this.gitLabTokens,
+          alarmTopic: this.operationsTopic.topic,
+        })
+      : undefined;
+
     // Athena over CloudTrail history and the decision log, when deployment.athena names the trail bucket.
     this.athena =
       deployment.athena === undefined
@@ -173,6 +190,7 @@ export class OidcWatchStack extends Stack {
         : {}),
       CorrelatorFailureQueue: this.correlator.failureQueue,
       ReconcileFailureQueue: this.reconcile.failureQueue,
+      ...(this.audit ? { AuditFailureQueue: this.audit.failureQueue } : {}),
       NotificationDeadLetterQueue: notificationDeadLetters,
     };
     this.alarms = new OperationsAlarms(this, 'Alarms', {

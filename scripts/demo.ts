@@ -12,6 +12,7 @@ import { renderTable, tableRow } from '../functions/cli/output';
 import { renderEmail } from '../lib/core/render/alert';
 import type { Verdict } from '../lib/core/verdict';
 import { startGitLabStandin } from '../tools/gitlab-standin';
+import { demoAudit } from './demo-audit';
 
 const out = process.stdout;
 const rule = '='.repeat(100);
@@ -119,10 +120,13 @@ async function run(): Promise<number> {
       `\nGitLab stand-in answered ${answered} request(s) for the evaluation: ${selfCheck} for the self-check, the rest ` +
         `for lookups (each pipeline and project fetched once).\n`,
     );
+    // Which roles GitLab could take at all: the trust-policy audit over a bundled account file (issue 10).
+    out.write(`\n${rule}\n Auditing trust policies: which roles can GitLab assume, and how far?\n${rule}\n`);
+    const auditAsExpected = await demoAudit(configPath, { ...process.env, GITLAB_TOKEN: gitlab.token }, out);
     out.write(
       `${rule}\n DEMO finished: ${DEMO_SCENARIOS.length - mismatches}/${DEMO_SCENARIOS.length} scenarios judged as expected. Data above is invented.\n${rule}\n`,
     );
-    return mismatches === 0 ? 0 : 1;
+    return mismatches === 0 && auditAsExpected ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await gitlab.close();

@@ -19,6 +19,7 @@ Usage: oidc-watch <command> [options]
 Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
+  audit                    which IAM roles GitLab can assume, what their trust policies admit, findings
   doctor                   check the config, each GitLab issuer's API and token, and the pinned projects
   validate [FILE...]       check config files (schema, issuers, session-name patterns); no GitLab, no AWS
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
@@ -42,6 +43,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   evaluate: async (argv, io) => (await import('./commands/evaluate')).runEvaluate(argv, io),
   hunt: async (argv, io) => (await import('./commands/hunt')).runHunt(argv, io),
+  audit: async (argv, io) => (await import('./commands/audit')).runAuditCommand(argv, io),
   doctor: async (argv, io) => (await import('./commands/doctor')).runDoctor(argv, io),
   validate: async (argv, io) => (await import('./commands/validate')).runValidate(argv, io),
   'athena-sql': async (argv, io) => (await import('./commands/athena-sql')).runAthenaSql(argv, io),

@@ -36,3 +36,11 @@ export {
 } from './self-check';
 export { createService, type Service, type ServiceClients, type ServiceDeps } from './service';
 export { normalizePrefix, readServiceSettings, SERVICE_ENV, type ServiceSettings } from './settings';
+export {
+  type AuditClients,
+  type Auditor,
+  buildAuditor,
+  fileAuditSource,
+  liveAuditSource,
+  offlineAuditor,
+} from './audit';

@@ -317,6 +317,49 @@ export const DeploymentSchema = z
   })
   .strict();
 
+// ---- audit (issue 10) ------------------------------------------------------------------------------------------
+// Trust-policy audit settings, read by `oidc-watch audit` and by the optional scheduled audit function of the stack.
+const auditAccountId = z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID');
+
+export const AuditSchema = z
+  .object({
+    /**
+     * Name of the read-only role assumed in every audited account (iam:ListRoles). Without it, only the account of
+     * the current credentials is read.
+     */
+    memberRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (letters, digits and +=,.@_- only, at most 64)')
+      .optional(),
+    /** Accounts to audit through memberRoleName. */
+    accounts: z.array(auditAccountId).default([]),
+    /** Also audit every ACTIVE account of the organization (Organizations ListAccounts: management or delegated admin). */
+    organizationAccounts: z.boolean().default(false),
+    /** Accounts to leave out (from `accounts` and from the organization's list). */
+    excludeAccounts: z.array(auditAccountId).default([]),
+    /** The scheduled audit in the stack: off by default; it publishes new or changed findings to the alert topic. */
+    schedule: z
+      .object({
+        enabled: z.boolean().default(false),
+        expression: z.string().min(1).default('cron(41 4 * * ? *)'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if ((a.accounts.length > 0 || a.organizationAccounts) && a.memberRoleName === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memberRoleName'],
+        message: 'required when accounts or organizationAccounts is set: the role to assume in each account',
+      });
+    }
+  });
+
+export type AuditSettings = z.output<typeof AuditSchema>;
+// ---- end audit ---------------------------------------------------------------------------------------------------
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -338,6 +381,8 @@ export const ConfigSchema = z
     // --- end session-name patterns ---
     productionRoles: z.array(ProductionRoleSchema).min(1),
     deployment: DeploymentSchema.optional(),
+    /** Trust-policy audit (`oidc-watch audit`, scheduled audit function); see AuditSchema. */
+    audit: AuditSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {
