@@ -17,10 +17,12 @@ export {
   tokenSourceFor,
 } from './engine';
 export { type Env, intEnv, jsonEnv, optionalEnv, requireEnv } from './env';
+export { perRegion, serviceClients } from './clients';
 export {
   createPublishers,
   decisionLog,
   idempotentAlerts,
+  smokeLog,
   type PublisherClients,
   type Publishers,
   type PublisherTargets,
