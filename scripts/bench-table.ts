@@ -92,7 +92,7 @@ function table(b: z.infer<typeof Bench>): string {
       `< 300 MB ${mark(b.huntPeakRssMB < 300)}`,
     ],
     [
-      'JSON Lines on stdin',
+      'JSON Lines on stdin, lines per CPU second',
       `${f0(b.jsonlLinesPerSec)} lines/s`,
       `the reader it replaced: ${f0(b.jsonlBaselineLinesPerSec)} lines/s (${f2(b.jsonlSpeedup)} ×)`,
       `≥ 1.5 × ${mark(b.jsonlSpeedup >= 1.5)}`,
