@@ -90,7 +90,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (e) {
     if (e instanceof UsageError || isParseArgsError(e)) {
       io.stderr.write(
-        `oidc-watch: ${e.message}\nRun 'oidc-watch ${command && command !== 'help' ? `${command} ` : ''}--help' for usage.\n`,
+        `oidc-watch: ${e.message}\nRun 'oidc-watch ${command !== undefined && Object.hasOwn(COMMANDS, command) ? `${command} ` : ''}--help' for usage.\n`,
       );
       return EXIT.error;
     }

@@ -5,7 +5,7 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Config } from '../../lib/core/config';
-import { embeddedConfigDefine, LAMBDA_BUNDLE } from '../bundling';
+import { embeddedConfigDefine, LAMBDA_BUNDLE, neverCalledAliasArgs } from '../bundling';
 import type { LogRetentionDays } from '../config';
 
 /** Names every function of the service reports under (Powertools service dimension, log field). */
@@ -104,6 +104,7 @@ export class HouseFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [],
         define: embeddedConfigDefine(config),
+        esbuildArgs: neverCalledAliasArgs(),
       },
     });
 

@@ -144,6 +144,9 @@ export function createIdempotentPublisher(
     async publish(verdict) {
       return settle(verdict, standings, send, options.logger);
     },
+    async standingOf(eventId) {
+      return (await standings.read(eventId)).standing;
+    },
   };
 }
 
@@ -161,7 +164,17 @@ async function settle(
 ): Promise<PublicationOutcome> {
   let sentByUs: { readonly message: PublishedMessage; readonly context: PublicationContext } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { standing, version } = await standings.read(verdict.eventId);
+    let { standing, version } = await standings.read(verdict.eventId);
+    if (sentByUs !== null && (standing?.sequence ?? 0) < sentByUs.message.sequence) {
+      // We published, then lost the race to write the standing to a writer that did not know (e.g. a concurrent `ok`
+      // that published nothing): what responders were told must be in the standing before anything else is decided.
+      // That writer's own conclusion is then settled by the next evaluation (redelivery or reconciliation, which
+      // re-judges events whose standing is `unverified`).
+      const folded = standingAfterPublish(standing, sentByUs.message);
+      if (!(await standings.write(verdict.eventId, folded, version))) continue;
+      standing = folded;
+      version += 1;
+    }
     const decision = decidePublication(standing, verdict);
     if (decision.action === 'none') {
       const next = standingWithoutPublish(standing, verdict);
