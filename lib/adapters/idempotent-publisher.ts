@@ -80,6 +80,34 @@ function storedMessage(stored: unknown, sequence: number): PublishedMessage | nu
   return stored as PublishedMessage;
 }
 
+/**
+ * The send, at most once per key: the idempotency record holds the message id, its sequence and what it said, so a
+ * retried event learns what was sent instead of sending it again.
+ */
+function sendOnce(
+  sender: AlertSender,
+  config: IdempotencyConfig,
+  persistenceStore: DynamoDBPersistenceLayer,
+  now: () => Date,
+) {
+  return makeIdempotent(
+    async (_payload: { key: string }, attempt: Attempt): Promise<PublishedMessage> => {
+      const messageId = await sender.send(attempt.message);
+      attempt.published = true;
+      const { verdict, publication } = attempt.message;
+      return {
+        messageId,
+        publishedAt: now().toISOString(),
+        sequence: publication.sequence,
+        verdict: verdict.verdict,
+        routingSeverity: publication.routingSeverity,
+        alertCodes: alertCodesOf(verdict),
+      };
+    },
+    { persistenceStore, config, keyPrefix: IDEMPOTENCY_KEY_PREFIX, dataIndexArgument: 0 },
+  );
+}
+
 export function createIdempotentPublisher(
   sender: AlertSender,
   options: IdempotentPublisherOptions,
@@ -97,22 +125,7 @@ export function createIdempotentPublisher(
   });
   const standings = createStandingStore(options.client, options.tableName, now);
 
-  const publishOnce = makeIdempotent(
-    async (_payload: { key: string }, attempt: Attempt): Promise<PublishedMessage> => {
-      const messageId = await sender.send(attempt.message);
-      attempt.published = true;
-      const { verdict, publication } = attempt.message;
-      return {
-        messageId,
-        publishedAt: now().toISOString(),
-        sequence: publication.sequence,
-        verdict: verdict.verdict,
-        routingSeverity: publication.routingSeverity,
-        alertCodes: alertCodesOf(verdict),
-      };
-    },
-    { persistenceStore, config, keyPrefix: IDEMPOTENCY_KEY_PREFIX, dataIndexArgument: 0 },
-  );
+  const publishOnce = sendOnce(sender, config, persistenceStore, now);
 
   async function send(
     verdict: Verdict,
