@@ -70,11 +70,15 @@ async function targetArns(client: EventBridgeClient, rule: string): Promise<stri
   return arns;
 }
 
-export function createCoverageReader(deps: CoverageReaderDeps): CoverageReader {
-  const eventBridgeFor = deps.eventBridgeFor ?? defaultEventBridge;
+/**
+ * Credentials per member account, assumed once (`roleName` in that account) and shared by its regions. The caller's
+ * own account needs no role (and the management account has no OrganizationAccountAccessRole).
+ */
+function memberCredentials(
+  deps: CoverageReaderDeps,
+): (accountId: string) => Promise<AwsCredentials | undefined> {
   const credentials = new Map<string, Promise<AwsCredentials | undefined>>();
   let caller: Promise<{ account: string; partition: string }> | undefined;
-
   const whoAmI = (): Promise<{ account: string; partition: string }> => {
     caller ??= deps.sts.send(new GetCallerIdentityCommand({})).then((identity) => ({
       account: identity.Account ?? '',
@@ -82,9 +86,7 @@ export function createCoverageReader(deps: CoverageReaderDeps): CoverageReader {
     }));
     return caller;
   };
-
-  // The caller's own account needs no role (and the management account has no OrganizationAccountAccessRole).
-  const credentialsFor = (accountId: string): Promise<AwsCredentials | undefined> => {
+  return (accountId) => {
     let pending = credentials.get(accountId);
     if (pending === undefined) {
       pending = whoAmI().then(async ({ account, partition }) => {
@@ -109,21 +111,30 @@ export function createCoverageReader(deps: CoverageReaderDeps): CoverageReader {
     }
     return pending;
   };
+}
 
+/** Every account of the organization, page by page. */
+async function listAccounts(
+  organizations: CoverageReaderDeps['organizations'],
+): Promise<OrganizationAccount[]> {
+  const accounts: OrganizationAccount[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await organizations.send(new ListAccountsCommand({ NextToken: nextToken }));
+    for (const a of page.Accounts ?? []) {
+      if (a.Id === undefined) continue;
+      accounts.push({ id: a.Id, name: a.Name ?? '', state: a.State ?? 'UNKNOWN' });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  return accounts;
+}
+
+export function createCoverageReader(deps: CoverageReaderDeps): CoverageReader {
+  const eventBridgeFor = deps.eventBridgeFor ?? defaultEventBridge;
+  const credentialsFor = memberCredentials(deps);
   return {
-    async listAccounts() {
-      const accounts: OrganizationAccount[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await deps.organizations.send(new ListAccountsCommand({ NextToken: nextToken }));
-        for (const a of page.Accounts ?? []) {
-          if (a.Id === undefined) continue;
-          accounts.push({ id: a.Id, name: a.Name ?? '', state: a.State ?? 'UNKNOWN' });
-        }
-        nextToken = page.NextToken;
-      } while (nextToken !== undefined);
-      return accounts;
-    },
+    listAccounts: () => listAccounts(deps.organizations),
     async readRules(accountId, region) {
       const client = eventBridgeFor(region, await credentialsFor(accountId));
       const rules = await listAllRules(client);
