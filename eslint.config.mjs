@@ -68,6 +68,9 @@ const pure = (layer) => ({
   extra: { 'no-console': 'error' },
 });
 
+/** The entry points under functions/: each is fenced from the others (a new one must be listed here). */
+const ENTRY_POINTS = ['correlator', 'reconcile', 'audit', 'cli'];
+
 const NOT_TEST = segment('test');
 const NOT_TOOLS = segment('tools');
 const ABOVE_LIB = [segment('functions'), segment('infra'), NOT_TEST, NOT_TOOLS];
@@ -132,7 +135,7 @@ const fences = [
   }),
   // Entry points never import infra, tools or test, nor each other: what two of them share lives in lib/composition
   // (or functions/shared for Lambda-only plumbing such as the logger).
-  ...['correlator', 'reconcile', 'cli'].map((entry) =>
+  ...ENTRY_POINTS.map((entry) =>
     fence({
       name: `functions/${entry}`,
       files: [`functions/${entry}/**/*.ts`],
@@ -140,7 +143,7 @@ const fences = [
         segment('infra'),
         NOT_TEST,
         NOT_TOOLS,
-        `^(\\.\\./)+(${['correlator', 'reconcile', 'cli'].filter((e) => e !== entry).join('|')})(/|$)`,
+        `^(\\.\\./)+(${ENTRY_POINTS.filter((e) => e !== entry).join('|')})(/|$)`,
       ],
       why: `functions/${entry} imports lib/ and functions/shared only: never infra, tools, test or another entry point.`,
     }),
@@ -148,7 +151,7 @@ const fences = [
   fence({
     name: 'functions/shared',
     files: ['functions/shared/**/*.ts'],
-    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS, '^\\.\\./(correlator|reconcile|cli)(/|$)'],
+    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS, `^\\.\\./(${ENTRY_POINTS.join('|')})(/|$)`],
     why: 'functions/shared serves the entry points: it never imports one of them, infra, tools or test.',
   }),
   fence({
