@@ -19,7 +19,7 @@ const zodNamedImport = {
 // layer always name the folder they go to, so the segment is enough. Each file matches exactly one fence block
 // below, because a later flat-config block replaces an earlier block's options for the same rule.
 
-/** A path segment in an import specifier, e.g. `segment('functions')` matches `../../functions/cli/engine`. */
+/** A path segment in an import specifier, e.g. `segment('functions')` matches `../../functions/cli/judge`. */
 const segment = (name) => `(^|/)${name}(/|$)`;
 
 /** An import of lib/ outside the given sub-folders (e.g. infra may use lib/core and lib/athena only). */
@@ -59,6 +59,15 @@ function fence(f) {
   };
 }
 
+/** What a pure layer also may not use: SDKs, node: built-ins (the caller does the I/O), the console. */
+const pure = (layer) => ({
+  packages: [
+    { group: SDKS, message: `${layer} is pure: no SDKs.` },
+    { group: NODE_BUILTINS, message: `${layer} is pure: no node: built-ins (the caller does the I/O).` },
+  ],
+  extra: { 'no-console': 'error' },
+});
+
 const NOT_TEST = segment('test');
 const NOT_TOOLS = segment('tools');
 const ABOVE_LIB = [segment('functions'), segment('infra'), NOT_TEST, NOT_TOOLS];
@@ -75,22 +84,14 @@ const fences = [
       segment('composition'),
     ],
     why: 'lib/core is the bottom layer: it imports nothing above it (adapters, sources, athena, composition, functions, infra, tools, test).',
-    packages: [
-      { group: SDKS, message: 'lib/core is pure: no SDKs.' },
-      { group: NODE_BUILTINS, message: 'lib/core is pure: no node: built-ins (the caller does the I/O).' },
-    ],
-    extra: { 'no-console': 'error' },
+    ...pure('lib/core'),
   }),
   fence({
     name: 'lib/athena',
     files: ['lib/athena/**/*.ts'],
     regexes: [...ABOVE_LIB, segment('adapters'), segment('sources'), segment('composition')],
     why: 'lib/athena is pure SQL text next to the core: it may import lib/core only.',
-    packages: [
-      { group: SDKS, message: 'lib/athena is pure: no SDKs.' },
-      { group: NODE_BUILTINS, message: 'lib/athena is pure: no node: built-ins.' },
-    ],
-    extra: { 'no-console': 'error' },
+    ...pure('lib/athena'),
   }),
   fence({
     name: 'lib/resilience',

@@ -18,7 +18,7 @@ export function parsePositiveInt(name: string, value: string | undefined, fallba
   return n;
 }
 
-export function describeError(e: OidcWatchError): string {
+export function describeCliError(e: OidcWatchError): string {
   if (e instanceof InputError) {
     const where = e.record === undefined ? e.source : `${e.source}: record ${e.record}`;
     return e.message.startsWith(e.source) ? e.message : `${where}: ${e.message}`;

@@ -3,8 +3,10 @@
  * (lib/adapters/gitlab/http.ts: one deadline per lookup, retries, Retry-After, bounded concurrency).
  *
  * Outcomes stay distinct: 404 -> not_found; 401/403, timeouts, 5xx, 429 past the deadline, odd bodies -> unavailable
- * ("could not tell"). Per-run memoization shares in-flight promises so each pipeline, project and protection list is
- * fetched once even under concurrent callers; `unavailable` outcomes are not kept, so a later call may try again.
+ * ("could not tell"). Every lookup goes through a GitLabLookupCache (lib/adapters/gitlab/lookup-cache.ts): concurrent
+ * callers share one request, mutable facts are served for at most the TTL, finished pipelines until evicted, and
+ * `unavailable` outcomes are never kept. The cache may outlive the adapter (one per Lambda container, see
+ * GitLabCaches), so a burst of jobs in one container asks GitLab once per fact.
  */
 // @gitbeaker/rest's resource classes take a preset config that our own `requesterFn` overrides
 // ({...preset, ...ours}), so requests go through our transport, never through its 10-retry, 300 s default handler.
@@ -24,13 +26,14 @@ import type {
 } from '../core/gitlab-port';
 import type { TrustedIssuer } from '../core/config';
 import { silentLogger, type Logger } from '../core/logger';
+import { GitLabHttpClient, GitLabResponseShapeError, GitLabStatusError, now } from './gitlab/http';
 import {
-  GitLabHttpClient,
-  GitLabResponseShapeError,
-  GitLabStatusError,
-  now,
-  type RequestContext,
-} from './gitlab/http';
+  GitLabBudgetExhaustedError,
+  processBudgets,
+  type GitLabBudgets,
+  type GitLabRequestBudget,
+} from './gitlab/budget';
+import { LookupDeadline } from './gitlab/deadline';
 import {
   describeIssues,
   MergeRequestJsonSchema,
@@ -42,6 +45,14 @@ import {
   toProject,
   toProtectedRefs,
 } from './gitlab/schemas';
+import {
+  DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_CACHE_TTL_MS,
+  GitLabLookupCache,
+  lookupKind,
+  type LookupKind,
+} from './gitlab/lookup-cache';
+import type { GitLabCaches } from './gitlab/per-token';
 
 export interface GitLabAdapterOptions {
   /** e.g. https://gitlab.example.com/api/v4 (or the stand-in's). */
@@ -54,8 +65,15 @@ export interface GitLabAdapterOptions {
   concurrency: number;
   /** Retries for 429 / 5xx / network errors / per-request timeouts. */
   maxRetries: number;
-  /** Default true: per-run memoization (in-flight promises shared). false = naive baseline for benchmarks. */
-  cache?: boolean;
+  /**
+   * A shared cache (one per container or run, for this instance and token: see GitLabCaches); true (default) = a
+   * cache of this adapter's own with the default TTL; false = no cache at all (the benchmarks' naive baseline).
+   */
+  cache?: boolean | GitLabLookupCache;
+  /** The process's request budget for this instance and token (see gitlab/budget.ts); none = unthrottled. */
+  budget?: GitLabRequestBudget;
+  /** Longest wait for the budget per request; default Infinity (the CLI). The Lambda passes its GitLab budget. */
+  budgetMaxWaitMs?: number;
   /** Default 200. */
   baseBackoffMs?: number;
   /**
@@ -87,18 +105,31 @@ function isValidId(value: number): boolean {
   return Number.isSafeInteger(value) && value > 0;
 }
 
+/**
+ * A pipeline in one of these states no longer changes what we read from it (project, ref, source, sha, user, time),
+ * so it is cached until evicted. A running one may still change status: it is mutable.
+ * See: https://docs.gitlab.com/api/pipelines/#list-project-pipelines (status values)
+ */
+const FINISHED_PIPELINE_STATUSES = new Set(['success', 'failed', 'canceled', 'skipped']);
+
+const PIPELINE = lookupKind<GitLabPipeline>('pipeline', (p) =>
+  p.status !== null && FINISHED_PIPELINE_STATUSES.has(p.status) ? 'immutable' : 'mutable',
+);
+/** Projects can be renamed, transferred, deleted: path -> id and id -> path are mutable. */
+const PROJECT = lookupKind<GitLabProject>('project', 'mutable');
+const PROTECTED_BRANCHES = lookupKind<readonly ProtectedRefPattern[]>('protected-branches', 'mutable');
+const PROTECTED_TAGS = lookupKind<readonly ProtectedRefPattern[]>('protected-tags', 'mutable');
+/** A merge request's target branch can be edited while it is open. */
+const MERGE_REQUEST = lookupKind<GitLabMergeRequest>('merge-request', 'mutable');
+
 export class GitLabAdapter implements GitLabPort {
   private readonly http: GitLabHttpClient;
   private readonly logger: Logger;
-  private readonly cacheEnabled: boolean;
+  /** undefined: no cache (every call asks GitLab). */
+  private readonly cache: GitLabLookupCache | undefined;
   private readonly lookupTimeoutMs: number;
   private readonly token: string | undefined;
   private readonly origin: string;
-  private readonly pipelines = new Map<string, Promise<Lookup<GitLabPipeline>>>();
-  private readonly projects = new Map<string, Promise<Lookup<GitLabProject>>>();
-  private readonly protectedBranches = new Map<string, Promise<Lookup<readonly ProtectedRefPattern[]>>>();
-  private readonly protectedTags = new Map<string, Promise<Lookup<readonly ProtectedRefPattern[]>>>();
-  private readonly mergeRequests = new Map<string, Promise<Lookup<GitLabMergeRequest>>>();
   private cacheHits = 0;
   private failures = 0;
   private authFailures = 0;
@@ -118,7 +149,12 @@ export class GitLabAdapter implements GitLabPort {
     if (!Number.isInteger(maxRetries) || maxRetries < 0)
       throw new ConfigError(`maxRetries must be an integer >= 0, got ${maxRetries}`, 'maxRetries');
     this.token = o.token === '' ? undefined : o.token;
-    this.cacheEnabled = o.cache ?? true;
+    this.cache =
+      o.cache === false
+        ? undefined
+        : o.cache === true || o.cache === undefined
+          ? new GitLabLookupCache({ ttlMs: DEFAULT_CACHE_TTL_MS, maxEntries: DEFAULT_CACHE_MAX_ENTRIES })
+          : o.cache;
     this.logger = o.logger ?? silentLogger;
     this.http = new GitLabHttpClient({
       apiUrl: o.apiUrl,
@@ -132,6 +168,7 @@ export class GitLabAdapter implements GitLabPort {
       maxRetries,
       baseBackoffMs: o.baseBackoffMs ?? 200,
       logger: this.logger,
+      ...(o.budget ? { budget: o.budget, budgetMaxWaitMs: o.budgetMaxWaitMs ?? Infinity } : {}),
     });
   }
 
@@ -151,7 +188,7 @@ export class GitLabAdapter implements GitLabPort {
         status: 'not_found',
         detail: `pipeline id ${String(pipelineId)} is not a valid GitLab id`,
       });
-    return this.memo(this.pipelines, `${projectKey(project)}#${pipelineId}`, () =>
+    return this.memo(PIPELINE, `${projectKey(project)}#${pipelineId}`, () =>
       this.lookup(
         `pipeline ${pipelineId} of project ${String(project)}`,
         (requesterFn) => new Pipelines(this.resourceOptions(requesterFn)).show(project, pipelineId),
@@ -163,7 +200,8 @@ export class GitLabAdapter implements GitLabPort {
 
   public getProject(project: ProjectRef): Promise<Lookup<GitLabProject>> {
     const key = projectKey(project);
-    return this.memo(this.projects, key, async () => {
+    return this.memo(PROJECT, key, async () => {
+      const sentAt = this.cache?.clock() ?? 0;
       const result = await this.lookup(
         `project ${String(project)}`,
         // By path, a moved project answers 301 to /api/v4/projects/<id>: the transport follows it.
@@ -172,10 +210,8 @@ export class GitLabAdapter implements GitLabPort {
         toProject,
       );
       // A lookup by path also answers the lookup by id (and never the other way: paths can be recycled).
-      if (this.cacheEnabled && result.status === 'found' && key.startsWith('path:')) {
-        const idKey = projectKey(result.value.id);
-        if (!this.projects.has(idKey)) this.projects.set(idKey, Promise.resolve(result));
-      }
+      if (result.status === 'found' && key.startsWith('path:'))
+        this.cache?.remember(PROJECT, projectKey(result.value.id), result, sentAt);
       return result;
     });
   }
@@ -186,7 +222,7 @@ export class GitLabAdapter implements GitLabPort {
         status: 'not_found',
         detail: `project id ${String(projectId)} is not a valid GitLab id`,
       });
-    return this.memo(this.protectedBranches, String(projectId), () =>
+    return this.memo(PROTECTED_BRANCHES, String(projectId), () =>
       this.lookup(
         `protected branches of project ${projectId}`,
         (requesterFn) =>
@@ -205,7 +241,7 @@ export class GitLabAdapter implements GitLabPort {
         status: 'not_found',
         detail: `project id ${String(projectId)} is not a valid GitLab id`,
       });
-    return this.memo(this.protectedTags, String(projectId), () =>
+    return this.memo(PROTECTED_TAGS, String(projectId), () =>
       this.lookup(
         `protected tags of project ${projectId}`,
         (requesterFn) =>
@@ -225,7 +261,7 @@ export class GitLabAdapter implements GitLabPort {
         detail: `merge request !${String(iid)} of project ${String(projectId)} is not a valid reference`,
       });
     }
-    return this.memo(this.mergeRequests, `${projectId}!${iid}`, () =>
+    return this.memo(MERGE_REQUEST, `${projectId}!${iid}`, () =>
       this.lookup(
         `merge request !${iid} of project ${projectId}`,
         (requesterFn) => new MergeRequests(this.resourceOptions(requesterFn)).show(projectId, iid),
@@ -245,25 +281,11 @@ export class GitLabAdapter implements GitLabPort {
     return this.token === undefined ? common : { ...common, token: this.token };
   }
 
-  /** Memoizes the promise (so concurrent callers share one request); forgets it if the outcome is `unavailable`. */
-  private memo<T>(
-    map: Map<string, Promise<Lookup<T>>>,
-    key: string,
-    run: () => Promise<Lookup<T>>,
-  ): Promise<Lookup<T>> {
-    if (!this.cacheEnabled) return run();
-    const existing = map.get(key);
-    if (existing) {
-      this.cacheHits += 1;
-      return existing;
-    }
-    const promise = run();
-    const forget = (): void => {
-      if (map.get(key) === promise) map.delete(key);
-    };
-    // Side chain only: callers still receive `promise` itself, including its rejection (a programming error).
-    promise.then((result) => result.status === 'unavailable' && forget(), forget);
-    map.set(key, promise);
+  /** Through the cache when there is one; counts this adapter's hits (per event or per run). */
+  private memo<T>(kind: LookupKind<T>, key: string, run: () => Promise<Lookup<T>>): Promise<Lookup<T>> {
+    if (!this.cache) return run();
+    const { promise, hit } = this.cache.lookup(kind, key, run);
+    if (hit) this.cacheHits += 1;
     return promise;
   }
 
@@ -274,12 +296,7 @@ export class GitLabAdapter implements GitLabPort {
     schema: S,
     map: (json: z.output<S>) => T,
   ): Promise<Lookup<T>> {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new Error(`lookup deadline of ${this.lookupTimeoutMs} ms`)),
-      this.lookupTimeoutMs,
-    );
-    const ctx: RequestContext = { deadlineAt: now() + this.lookupTimeoutMs, signal: deadline.signal };
+    const ctx = new LookupDeadline(this.lookupTimeoutMs, now);
     try {
       const body = await call(this.http.requesterFn(ctx));
       const parsed = schema.safeParse(body);
@@ -293,12 +310,14 @@ export class GitLabAdapter implements GitLabPort {
       if (error instanceof GitLabStatusError) return this.fromStatus(what, error);
       if (error instanceof GitLabUnavailableError) return this.unavailable(what, error.message);
       if (error instanceof GitLabResponseShapeError) return this.unavailable(what, error.message);
+      // Our own budget could not serve it in time: not GitLab's answer, so no verdict (the event is retried).
+      if (error instanceof GitLabBudgetExhaustedError) throw error;
       // Anything else is a bug in this adapter: surface it, do not disguise it as "GitLab could not answer".
       throw new OidcWatchError(this.http.scrub(`unexpected error during GitLab lookup of ${what}`), {
         cause: error,
       });
     } finally {
-      clearTimeout(timer);
+      ctx.dispose();
     }
   }
 
@@ -346,6 +365,31 @@ export function normalizeIssuer(issuer: string): string {
   return issuer.replace(/\/+$/, '');
 }
 
+function cacheFor(
+  issuer: TrustedIssuer,
+  token: string | undefined,
+  options: { cache?: boolean; caches?: GitLabCaches },
+): GitLabLookupCache | false {
+  if (options.cache === false) return false;
+  const settings = { ttlMs: issuer.cacheTtlSeconds * 1000, maxEntries: issuer.cacheMaxEntries };
+  return options.caches
+    ? options.caches.forToken(issuer.apiUrl, token, settings)
+    : new GitLabLookupCache(settings);
+}
+
+function budgetFor(
+  issuer: TrustedIssuer,
+  token: string | undefined,
+  options: { budgets?: GitLabBudgets | false; budgetMaxWaitMs?: number },
+): { budget?: GitLabRequestBudget; budgetMaxWaitMs?: number } {
+  if (options.budgets === false) return {};
+  const budgets = options.budgets ?? processBudgets;
+  return {
+    budget: budgets.forToken(issuer.apiUrl, token, issuer.requestsPerMinute),
+    budgetMaxWaitMs: options.budgetMaxWaitMs ?? Infinity,
+  };
+}
+
 /**
  * One adapter per trusted issuer. `tokens` maps issuer URL -> resolved token (see gitlab-token.ts); an issuer that
  * configures a token source but has no entry in `tokens` is a wiring error, not an anonymous issuer.
@@ -353,7 +397,17 @@ export function normalizeIssuer(issuer: string): string {
 export function createGitLabDirectory(
   issuers: readonly TrustedIssuer[],
   tokens: ReadonlyMap<string, string | undefined>,
-  options: { logger?: Logger; cache?: boolean } = {},
+  options: {
+    logger?: Logger;
+    /** false: no cache (benchmark baseline). Default: a cache for this directory alone (one run). */
+    cache?: boolean;
+    /** Caches that outlive this directory (one per container or run): wins over `cache: true`. */
+    caches?: GitLabCaches;
+    /** Request budgets per token; default the process's own (shared by every directory); false = unthrottled. */
+    budgets?: GitLabBudgets | false;
+    /** Longest wait for the budget per request; default Infinity. */
+    budgetMaxWaitMs?: number;
+  } = {},
 ): GitLabDirectory & { stats(): GitLabStats } {
   const normalizedTokens = new Map<string, string | undefined>();
   for (const [issuer, token] of tokens) normalizedTokens.set(normalizeIssuer(issuer), token);
@@ -374,8 +428,9 @@ export function createGitLabDirectory(
         lookupTimeoutMs: issuer.lookupTimeoutMs,
         concurrency: issuer.concurrency,
         maxRetries: issuer.maxRetries,
-        cache: options.cache,
+        cache: cacheFor(issuer, normalizedTokens.get(key), options),
         logger: options.logger,
+        ...budgetFor(issuer, normalizedTokens.get(key), options),
       }),
     );
   });

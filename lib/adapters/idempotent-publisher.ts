@@ -15,7 +15,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { AlertPublisher, AlertSender, PublicationOutcome } from '../core/ports';
 import {
@@ -67,10 +67,6 @@ export function alertIdempotencyKey(eventId: string, sequence: number): string {
 interface Attempt {
   readonly message: { readonly verdict: Verdict; readonly publication: PublicationContext };
   published: boolean;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Reads what a COMPLETED idempotency record says was sent; older records (no sequence) are not usable. */
@@ -134,7 +130,7 @@ export function createIdempotentPublisher(
       if (cause instanceof PublishError) throw cause;
       // IdempotencyAlreadyInProgressError (a concurrent evaluation is sending message N), or DynamoDB failing:
       // either way nothing is known to be sent, so the event must come back.
-      throw new PublishError(`message ${key} not published: ${describe(cause)}`, { cause });
+      throw new PublishError(`message ${key} not published: ${describeError(cause)}`, { cause });
     }
     const message = storedMessage(stored, publication.sequence);
     if (message === null) throw new PublishError(`idempotency record ${key} holds no readable message`);
@@ -147,6 +143,9 @@ export function createIdempotentPublisher(
     },
     async publish(verdict) {
       return settle(verdict, standings, send, options.logger);
+    },
+    async standingOf(eventId) {
+      return (await standings.read(eventId)).standing;
     },
   };
 }
@@ -165,7 +164,17 @@ async function settle(
 ): Promise<PublicationOutcome> {
   let sentByUs: { readonly message: PublishedMessage; readonly context: PublicationContext } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { standing, version } = await standings.read(verdict.eventId);
+    let { standing, version } = await standings.read(verdict.eventId);
+    if (sentByUs !== null && (standing?.sequence ?? 0) < sentByUs.message.sequence) {
+      // We published, then lost the race to write the standing to a writer that did not know (e.g. a concurrent `ok`
+      // that published nothing): what responders were told must be in the standing before anything else is decided.
+      // That writer's own conclusion is then settled by the next evaluation (redelivery or reconciliation, which
+      // re-judges events whose standing is `unverified`).
+      const folded = standingAfterPublish(standing, sentByUs.message);
+      if (!(await standings.write(verdict.eventId, folded, version))) continue;
+      standing = folded;
+      version += 1;
+    }
     const decision = decidePublication(standing, verdict);
     if (decision.action === 'none') {
       const next = standingWithoutPublish(standing, verdict);

@@ -10,12 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import {
   decisionHistoryPrefix,
   decisionRecordKey,
   parseDecisionKey,
   recordIdOf,
+  type DecisionEntry,
   type DecisionLog,
 } from '../core/ports';
 import type { VerdictKind } from '../core/verdict';
@@ -37,10 +38,6 @@ function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 /** The key was taken: S3 answers 412 to `If-None-Match: *` (409 when a concurrent conditional write is in flight). */
 function isKeyTaken(error: unknown): boolean {
   const status = statusOf(error);
@@ -48,6 +45,41 @@ function isKeyTaken(error: unknown): boolean {
 }
 
 const VERDICTS: readonly VerdictKind[] = ['alert', 'unverified', 'ok', 'ignored'];
+
+/** One PutObject under a fresh key, conditional on the key being new; a taken key is retried with a new nonce. */
+async function appendRecord(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  nonce: () => string,
+  entry: DecisionEntry,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const n = nonce();
+    const key = decisionRecordKey(prefix, entry, n);
+    const body = `${JSON.stringify({ ...entry, recordId: recordIdOf(entry, n) })}\n`;
+    try {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+      return;
+    } catch (cause) {
+      if (isKeyTaken(cause) && attempt < APPEND_ATTEMPTS) continue;
+      throw new PublishError(
+        `decision history append s3://${bucket}/${key} failed: ${describeError(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+}
 
 export function createS3DecisionLog(client: S3Client, options: S3DecisionLogOptions): DecisionLog {
   const { bucket, prefix } = options;
@@ -65,30 +97,7 @@ export function createS3DecisionLog(client: S3Client, options: S3DecisionLogOpti
   }
 
   return {
-    async append(entry) {
-      for (let attempt = 1; ; attempt++) {
-        const n = nonce();
-        const key = decisionRecordKey(prefix, entry, n);
-        const body = `${JSON.stringify({ ...entry, recordId: recordIdOf(entry, n) })}\n`;
-        try {
-          await client.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              Body: body,
-              ContentType: 'application/json',
-              IfNoneMatch: '*',
-            }),
-          );
-          return;
-        } catch (cause) {
-          if (isKeyTaken(cause) && attempt < APPEND_ATTEMPTS) continue;
-          throw new PublishError(`decision history append s3://${bucket}/${key} failed: ${describe(cause)}`, {
-            cause,
-          });
-        }
-      }
-    },
+    append: (entry) => appendRecord(client, bucket, prefix, nonce, entry),
     async history(eventId, eventTime) {
       const historyPrefix = decisionHistoryPrefix(prefix, eventId, eventTime);
       const verdicts: VerdictKind[] = [];

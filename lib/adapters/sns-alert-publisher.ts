@@ -4,7 +4,7 @@
  * See: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { PublishError } from '../core/errors';
+import { PublishError, describeError } from '../core/errors';
 import type { AlertSender } from '../core/ports';
 import { renderSnsAlert } from '../core/render/alert';
 
@@ -30,7 +30,7 @@ export function createSnsAlertPublisher(client: SNSClient, topicArn: string): Al
         );
         messageId = out.MessageId;
       } catch (cause) {
-        const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+        const detail = describeError(cause);
         throw new PublishError(`SNS Publish to ${topicArn} failed for event ${verdict.eventId}: ${detail}`, {
           cause,
         });

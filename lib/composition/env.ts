@@ -51,7 +51,9 @@ export function jsonEnv<T extends z.ZodType>(name: string, schema: T, env: Env =
     parsed = JSON.parse(raw);
   } catch (cause) {
     if (cause instanceof SyntaxError) {
-      throw new EnvironmentError(`environment variable ${name} is not valid JSON: ${cause.message}`, name);
+      throw new EnvironmentError(`environment variable ${name} is not valid JSON: ${cause.message}`, name, {
+        cause,
+      });
     }
     throw cause;
   }

@@ -17,6 +17,7 @@ export {
   tokenSourceFor,
 } from './engine';
 export { type Env, intEnv, jsonEnv, optionalEnv, requireEnv } from './env';
+export { perRegion, serviceClients } from './clients';
 export {
   createPublishers,
   decisionLog,

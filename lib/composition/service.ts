@@ -3,6 +3,7 @@
  * log, metrics, and GitLab directories whose tokens come from the stack's secrets and whose lookups stay inside the
  * function's GitLab budget. One place, so that both paths alert, record and judge identically.
  */
+import { GitLabCaches } from '../adapters/gitlab/per-token';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -12,9 +13,10 @@ import type { IdempotentPublisher } from '../adapters/idempotent-publisher';
 import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics';
 import { createSecretReader } from '../adapters/secrets';
 import type { Config } from '../core/config';
+import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { DecisionLog } from '../core/ports';
-import { type CountingDirectory, gitLabDirectory, resolveIssuerTokens } from './engine';
+import { type CountingDirectory, gitLabDirectory, resolveIssuerTokens, type TokenOptions } from './engine';
 import { isPlaceholderToken } from '../core/self-check';
 import { decisionLog, idempotentAlerts } from './publishers';
 import { runSelfCheck, tokenNotSetDetail, withTokensNotSet } from './self-check';
@@ -43,7 +45,8 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   /**
    * A GitLab directory with tokens read now (the secret reader caches each secret for five minutes, so a rotated
-   * token is picked up) and a per-directory lookup cache: callers choose its life (one event, one run).
+   * token is picked up). Its lookup cache is the service's, one per instance and token for the life of the container:
+   * mutable facts are at most `cacheTtlSeconds` old, finished pipelines are kept until evicted (issue 12).
    */
   gitlab(logger: Logger): Promise<CountingDirectory>;
   /**
@@ -56,11 +59,57 @@ export interface Service {
 /** Per self-check probe, at most: the check must not hold the first invocation for long. */
 export const SELF_CHECK_TIMEOUT_MS = 5_000;
 
+/** Tokens still the stack's placeholder are not sent: that issuer's verdicts say the token is not set. */
+function withoutPlaceholders(
+  tokens: Map<string, string | undefined>,
+  settings: ServiceSettings,
+): Map<string, string> {
+  const notSet = new Map<string, string>();
+  for (const issuer of settings.gitLabGeneratedTokenIssuers) {
+    const token = tokens.get(issuer);
+    if (token === undefined || !isPlaceholderToken(token)) continue;
+    tokens.set(issuer, undefined);
+    notSet.set(issuer, tokenNotSetDetail(issuer, settings.gitLabTokenSecrets[issuer] ?? 'its secret'));
+  }
+  return notSet;
+}
+
+/** The set-up self-check, its findings logged; resolves to the number of errors (a failed run counts as one). */
+function selfCheckOnce(deps: ServiceDeps, tokenOptions: TokenOptions, log: Logger): Promise<number> {
+  const { config, settings } = deps;
+  return runSelfCheck(config, {
+    ...tokenOptions,
+    generatedTokenIssuers: settings.gitLabGeneratedTokenIssuers,
+    timeoutMs: Math.min(SELF_CHECK_TIMEOUT_MS, settings.gitLabLookupBudgetMs),
+  }).then(
+    (report) => {
+      for (const f of report.findings) {
+        const entry = { issuer: f.issuer, code: f.code, detail: f.message };
+        if (f.level === 'error')
+          log.error(entry, 'self-check failed: verdicts of this issuer cannot be trusted');
+        else log.warn(entry, 'self-check warning');
+      }
+      return report.errors;
+    },
+    (error: unknown) => {
+      // A bug in the check must not stop judging; it counts as one failure so that the alarm sees it.
+      log.error({ error: errorMessage(error) }, 'self-check did not run');
+      return 1;
+    },
+  );
+}
+
 export function createService(deps: ServiceDeps): Service {
   const { config, settings, clients, logger } = deps;
   const readSecret = createSecretReader(clients.secrets);
-  const tokenOptions = { env: deps.env, readSecret, secretOverrides: settings.gitLabTokenSecrets };
+  const tokenOptions: TokenOptions = {
+    env: deps.env,
+    readSecret,
+    secretOverrides: settings.gitLabTokenSecrets,
+  };
   let selfCheck: Promise<number> | undefined;
+  // Per container: a warm container's burst of events shares GitLab's answers.
+  const caches = new GitLabCaches();
   return {
     alerts: idempotentAlerts(clients.sns, settings.alertTopicArn, {
       client: clients.dynamodb,
@@ -71,46 +120,19 @@ export function createService(deps: ServiceDeps): Service {
     metrics: createServiceMetrics(deps.metrics),
     async gitlab(log) {
       const tokens = await resolveIssuerTokens(config, tokenOptions);
-      // A token that is still the stack's placeholder is not sent: its issuer's verdicts say the token is not set.
-      const notSet = new Map<string, string>();
-      for (const issuer of settings.gitLabGeneratedTokenIssuers) {
-        const token = tokens.get(issuer);
-        if (token === undefined || !isPlaceholderToken(token)) continue;
-        tokens.set(issuer, undefined);
-        notSet.set(issuer, tokenNotSetDetail(issuer, settings.gitLabTokenSecrets[issuer] ?? 'its secret'));
-      }
-      // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout.
+      const notSet = withoutPlaceholders(tokens, settings);
+      // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout,
+      // and so does a wait for the process's request budget: past it the event fails and Lambda retries it later.
       const directory = gitLabDirectory(config, tokens, {
         logger: log,
-        cache: true,
+        caches,
         lookupBudgetMs: settings.gitLabLookupBudgetMs,
+        budgetMaxWaitMs: settings.gitLabLookupBudgetMs,
       });
       return withTokensNotSet(directory, notSet);
     },
     selfCheck(log) {
-      selfCheck ??= runSelfCheck(config, {
-        ...tokenOptions,
-        generatedTokenIssuers: settings.gitLabGeneratedTokenIssuers,
-        timeoutMs: Math.min(SELF_CHECK_TIMEOUT_MS, settings.gitLabLookupBudgetMs),
-      }).then(
-        (report) => {
-          for (const f of report.findings) {
-            const entry = { issuer: f.issuer, code: f.code, detail: f.message };
-            if (f.level === 'error')
-              log.error(entry, 'self-check failed: verdicts of this issuer cannot be trusted');
-            else log.warn(entry, 'self-check warning');
-          }
-          return report.errors;
-        },
-        (error: unknown) => {
-          // A bug in the check must not stop judging; it counts as one failure so that the alarm sees it.
-          log.error(
-            { error: error instanceof Error ? error.message : String(error) },
-            'self-check did not run',
-          );
-          return 1;
-        },
-      );
+      selfCheck ??= selfCheckOnce(deps, tokenOptions, log);
       return selfCheck;
     },
   };

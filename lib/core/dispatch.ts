@@ -8,7 +8,7 @@
  * implies that whatever it says was published went out, and a failed publish is never recorded: it throws
  * PublishError so that the event is delivered again.
  */
-import { OidcWatchError, PublishError } from './errors';
+import { OidcWatchError, PublishError, describeError } from './errors';
 import type { Logger } from './logger';
 import type {
   AlertPublisher,
@@ -34,8 +34,7 @@ export function needsAlert(verdict: Verdict): boolean {
 
 function asPublishError(what: string, verdict: Verdict, cause: unknown): PublishError {
   if (cause instanceof PublishError) return cause;
-  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  return new PublishError(`${what} failed for event ${verdict.eventId}: ${detail}`, { cause });
+  return new PublishError(`${what} failed for event ${verdict.eventId}: ${describeError(cause)}`, { cause });
 }
 
 /** The history record of one evaluation. */
@@ -96,7 +95,7 @@ export async function dispatchVerdict(verdict: Verdict, deps: DispatchDeps): Pro
 }
 
 function describe(error: OidcWatchError): { name: string; message: string; cause?: string } {
-  const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined;
+  const cause = error.cause instanceof Error ? describeError(error.cause) : undefined;
   return cause === undefined
     ? { name: error.name, message: error.message }
     : { name: error.name, message: error.message, cause };

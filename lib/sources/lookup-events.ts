@@ -11,9 +11,9 @@ import {
   type Event as CloudTrailLookupEvent,
   LookupEventsCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { WEB_IDENTITY_EVENT_NAME, normalizeRecord } from '../core/cloudtrail';
-import { InputError, OidcWatchError } from '../core/errors';
-import type { RecordSource, SourceItem } from '../core/source';
+import { WEB_IDENTITY_EVENT_NAME } from '../core/cloudtrail';
+import { InputError, OidcWatchError, errorMessage } from '../core/errors';
+import { type RecordSource, recordToItem, type SourceItem } from '../core/source';
 import {
   exponentialBackoff,
   type Sleep,
@@ -134,7 +134,7 @@ function pageReader(o: LookupEventsSourceOptions, now: () => number, sleep: Slee
 
 function lookupError(region: string, error: unknown, after: string): CloudTrailLookupError {
   return new CloudTrailLookupError(
-    `CloudTrail LookupEvents failed in ${region}${after}: ${error instanceof Error ? error.message : String(error)}`,
+    `CloudTrail LookupEvents failed in ${region}${after}: ${errorMessage(error)}`,
     region,
     { cause: error },
   );
@@ -142,25 +142,11 @@ function lookupError(region: string, error: unknown, after: string): CloudTrailL
 
 /** One event-history entry as a source item: its CloudTrailEvent normalized like every other record. */
 function eventItem(event: CloudTrailLookupEvent, source: string, record: number): SourceItem {
-  try {
-    if (typeof event.CloudTrailEvent !== 'string') {
-      throw new InputError(
-        `${source} record ${record}: event ${event.EventId ?? '?'} has no CloudTrailEvent`,
-        source,
-        record,
-      );
-    }
-    const result = normalizeRecord(
-      { EventName: event.EventName, CloudTrailEvent: event.CloudTrailEvent },
-      { source, record },
-    );
-    return result.kind === 'assumption'
-      ? { kind: 'assumption', assumption: result.assumption, source, record }
-      : { kind: 'skipped', eventName: result.eventName, source, count: 1 };
-  } catch (error) {
-    if (error instanceof InputError) return { kind: 'error', error };
-    throw error;
+  if (typeof event.CloudTrailEvent !== 'string') {
+    const message = `${source} record ${record}: event ${event.EventId ?? '?'} has no CloudTrailEvent`;
+    return { kind: 'error', error: new InputError(message, source, record) };
   }
+  return recordToItem({ EventName: event.EventName, CloudTrailEvent: event.CloudTrailEvent }, source, record);
 }
 
 function checkWindow(o: LookupEventsSourceOptions, now: () => number): void {

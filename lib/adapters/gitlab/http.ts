@@ -9,12 +9,12 @@
  * See: https://github.com/jdalrymple/gitbeaker/blob/main/packages/rest/src/Requester.ts
  * See: https://docs.gitlab.com/api/rest/troubleshooting/ (429, Retry-After)
  */
-import {
-  createRequesterFn,
-  type FormattedResponse,
-  type RequesterType,
-  type ResourceOptions,
-  type ResponseBodyTypes,
+import type {
+  DefaultRequestOptions,
+  FormattedResponse,
+  RequesterType,
+  ResourceOptions,
+  ResponseBodyTypes,
 } from '@gitbeaker/requester-utils';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
@@ -30,6 +30,7 @@ import {
   WaitAbortedError,
   withRetry,
 } from '../../resilience';
+import type { GitLabRequestBudget } from './budget';
 
 /** GitLab answered with a status that retrying will not change (404, 401, 403, 400...). */
 export class GitLabStatusError extends OidcWatchError {
@@ -50,6 +51,8 @@ export class GitLabResponseShapeError extends OidcWatchError {}
 export interface RequestContext {
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
+  /** Stops the deadline's clock while waiting for the request budget; returns the function that restarts it. */
+  pauseDeadline?(): () => void;
 }
 
 export interface GitLabHttpOptions {
@@ -65,6 +68,10 @@ export interface GitLabHttpOptions {
   readonly logger: Logger;
   /** Jitter source; injectable so backoff stays deterministic where it needs to be. */
   readonly random?: () => number;
+  /** The process's request budget for this instance and token (see budget.ts); none = unthrottled. */
+  readonly budget?: GitLabRequestBudget;
+  /** Longest wait for the budget per request (Infinity: as long as it takes). */
+  readonly budgetMaxWaitMs?: number;
 }
 
 /** Redirects followed per request (moved projects answer one 301; more means a loop). */
@@ -125,6 +132,32 @@ function gitlabMessageOf(text: string, contentType: string | undefined): string 
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
 }
 
+/** gitbeaker's camelCase option names to GitLab's snake_case parameters (perPage -> per_page). */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * The query string of gitbeaker's search parameters, as its own formatter writes it (snake_case keys, arrays as
+ * `key[]=v`, undefined left out). Nested objects are not used by any lookup of ours: refused loudly, not guessed.
+ */
+export function formatQuery(params: Record<string, unknown>): string {
+  const query = new URLSearchParams();
+  const scalar = (key: string, value: unknown): void => {
+    if (value === undefined) return;
+    if (value === null) query.append(key, '');
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      query.append(key, String(value));
+    else throw new OidcWatchError(`unsupported GitLab query parameter ${key}: ${typeof value}`);
+  };
+  for (const [name, value] of Object.entries(params)) {
+    const key = snakeCase(name);
+    if (Array.isArray(value)) for (const v of value) scalar(`${key}[]`, v);
+    else scalar(key, value);
+  }
+  return query.toString();
+}
+
 function networkCode(error: Record<string, unknown>): string {
   // undici: TypeError('fetch failed', { cause: Error & { code: 'ECONNREFUSED' } }) or TypeError('terminated').
   // Structural checks: errors from another realm fail `instanceof Error`.
@@ -162,13 +195,37 @@ export class GitLabHttpClient {
   /**
    * A gitbeaker `requesterFn` bound to one lookup's budget. gitbeaker's helpers pass no per-call context to the
    * requester (only a signal derived from `queryTimeout`, which we disable), so the lookup builds its resource with
-   * this requester; constructing a resource is cheap (no I/O, no timers with `rateLimits: {}`).
+   * this requester; constructing a resource is cheap (no I/O, no timers).
+   *
+   * Our own requester, not requester-utils' createRequesterFn: that one builds gitbeaker's rate limiters
+   * (rate-limiter-flexible, picomatch-browser) and formats queries with qs; ours reads GET only, formats the query
+   * itself and leaves pacing to the request budget. So the Lambda bundle can leave those packages out (see
+   * infra/bundling.ts): nothing here reaches them.
    */
   public requesterFn(ctx: RequestContext): (serviceOptions: ResourceOptions) => RequesterType {
-    return createRequesterFn(
-      (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
-      (endpoint, options) => this.handle(endpoint, options, ctx),
-    );
+    return (serviceOptions) => {
+      const get = async (endpoint: string, options?: DefaultRequestOptions): Promise<FormattedResponse> => {
+        const headers = { ...serviceOptions.headers };
+        for (const [name, value] of Object.entries(serviceOptions.authHeaders)) headers[name] = await value();
+        const searchParams = formatQuery(options?.searchParams ?? {});
+        return this.handle(
+          endpoint,
+          { method: 'GET', headers, ...(searchParams ? { searchParams } : {}) },
+          ctx,
+        );
+      };
+      const refuse = (method: string) => (endpoint: string) =>
+        // The service only reads; a write here is a programming error, not a GitLab outcome.
+        Promise.reject(new OidcWatchError(`refusing ${method} ${endpoint}: the GitLab adapter is read-only`));
+      // gitbeaker types each method generic in the body it expects; the body is checked by a zod schema afterwards.
+      return {
+        get,
+        post: refuse('POST'),
+        put: refuse('PUT'),
+        patch: refuse('PATCH'),
+        delete: refuse('DELETE'),
+      } as RequesterType;
+    };
   }
 
   /** Removes the token from text we are about to put in a detail or a log line (defence in depth). */
@@ -221,6 +278,7 @@ export class GitLabHttpClient {
     ctx: RequestContext,
   ): Promise<AttemptResult<FormattedResponse>> {
     for (;;) {
+      await this.takeBudget(ctx, target.url);
       await this.waitForPause(ctx, target.url);
       const result = await this.sendOnce(target.url, headers, ctx);
       switch (result.kind) {
@@ -253,6 +311,8 @@ export class GitLabHttpClient {
       // Everyone talking to this instance waits, not only this request (unless the wait cannot fit the deadline).
       if (retryAfterMs !== undefined && retryAfterMs < ctx.deadlineAt - now())
         this.pausedUntil = Math.max(this.pausedUntil, now() + retryAfterMs);
+      // ...and every lookup of the process that uses this token (they wait in the budget, deadline paused).
+      if (retryAfterMs !== undefined) this.options.budget?.pauseFor(retryAfterMs);
       return {
         kind: 'retry',
         problem: 'rate limited (429)',
@@ -279,6 +339,21 @@ export class GitLabHttpClient {
         return `${why.problem}; no time left in ${deadline} to retry`;
       case 'aborted':
         return `${why.problem}; ${deadline} passed while waiting to retry`;
+    }
+  }
+
+  /**
+   * Waits for the process's request budget with the lookup's deadline paused: throttling ourselves is not GitLab
+   * failing to answer. Past `budgetMaxWaitMs` the budget throws GitLabBudgetExhaustedError (the event is retried).
+   */
+  private async takeBudget(ctx: RequestContext, url: URL): Promise<void> {
+    const budget = this.options.budget;
+    if (!budget) return;
+    const resume = ctx.pauseDeadline?.();
+    try {
+      await budget.acquire(`GET ${this.describe(url)}`, this.options.budgetMaxWaitMs ?? Infinity);
+    } finally {
+      resume?.();
     }
   }
 

@@ -30,9 +30,14 @@ export const check: Check = {
       [`protected tags of project ${String(f.projectId)}`, f.protectedTags],
     ];
     return entries.flatMap(([what, fact]) =>
-      fact.status === 'unavailable'
-        ? [finding(check, ctx, `GitLab could not answer for ${what}: ${fact.detail}`)]
-        : [],
+      fact.status === 'unavailable' ? [finding(check, ctx, unavailableMessage(what, fact.detail))] : [],
     );
   },
 };
+
+/** The adapter's detail may already be a whole sentence ("GitLab could not answer for ...: ..."): never say it twice. */
+function unavailableMessage(what: string, detail: string): string {
+  return detail.startsWith('GitLab could not answer')
+    ? detail
+    : `GitLab could not answer for ${what}: ${detail}`;
+}

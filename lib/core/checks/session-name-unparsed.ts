@@ -1,3 +1,4 @@
+import { isValidRoleSessionName } from '../session-pattern-safety';
 import { finding, q, type Check } from './check';
 
 /** SESSION_NAME_UNPARSED: the session name matches no configured pattern, so the pipeline cannot be checked. */
@@ -26,7 +27,9 @@ export const check: Check = {
         ctx,
         name === null
           ? 'the record has no role session name: the pipeline cannot be checked'
-          : `session name ${q(name)} matches no configured pattern: the pipeline cannot be checked`,
+          : !isValidRoleSessionName(name)
+            ? `session name ${q(name.length > 70 ? `${name.slice(0, 64)}…` : name)} is not a RoleSessionName AWS accepts (2-64 characters of letters, digits and +=,.@_-): the record is damaged or forged, and the pipeline cannot be checked`
+            : `session name ${q(name)} matches no configured pattern: the pipeline cannot be checked`,
       ),
     ];
   },

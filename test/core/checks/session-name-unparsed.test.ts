@@ -17,6 +17,15 @@ describe('SESSION_NAME_UNPARSED', () => {
     expect(f?.message).toContain('"botocore-session-1713238316"');
   });
 
+  it('says when the name is not one AWS accepts for RoleSessionName (no pattern ran on it)', () => {
+    const long = `pipeline-${'1'.repeat(200)}`;
+    const [f] = check.evaluate(
+      buildCheckContext({ assumption: buildAssumption({ roleSessionName: long }), session: null }),
+    );
+    expect(f?.message).toMatch(/is not a RoleSessionName AWS accepts/);
+    expect(f?.message.length).toBeLessThan(300);
+  });
+
   it('is unverified when there is no session name', () => {
     expect(
       check.evaluate(
