@@ -22,6 +22,8 @@ Commands:
   doctor                   check the config, each GitLab issuer's API and token, and the pinned projects
   validate [FILE...]       check config files (schema, issuers, session-name patterns); no GitLab, no AWS
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
+  smoke                    put a synthetic event on the deployed bus and wait for the correlator's answer
+  coverage                 list the organization's accounts and regions and whether each forwards its events
   schema                   print the config file's JSON Schema
   help [command]           help for a command
 
@@ -43,6 +45,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   doctor: async (argv, io) => (await import('./commands/doctor')).runDoctor(argv, io),
   validate: async (argv, io) => (await import('./commands/validate')).runValidate(argv, io),
   'athena-sql': async (argv, io) => (await import('./commands/athena-sql')).runAthenaSql(argv, io),
+  smoke: async (argv, io) => (await import('./commands/smoke')).runSmoke(argv, io),
+  coverage: async (argv, io) => (await import('./commands/coverage')).runCoverage(argv, io),
   schema: (argv, io) => Promise.resolve(runSchema(argv, io)),
 };
 

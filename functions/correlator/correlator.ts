@@ -27,7 +27,9 @@ import { dispatchVerdict } from '../../lib/core/dispatch';
 import { InputError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { PublicationOutcome } from '../../lib/core/ports';
+import { isSmokeEvent } from '../../lib/core/smoke';
 import type { Verdict, VerdictKind } from '../../lib/core/verdict';
+import { handleSmokeEvent } from './smoke';
 import type { RoleAssumption } from '../../lib/core/assumption';
 import type { ServiceMetrics } from '../../lib/adapters/metrics';
 
@@ -42,7 +44,8 @@ export type CorrelatorOutcome =
       readonly verdict: VerdictKind;
       /** What responders were told: a first alert, an update, or nothing new. */
       readonly publication: PublicationOutcome['action'];
-    };
+    }
+  | { readonly outcome: 'smoke'; readonly smokeTestId: string };
 
 export type CorrelatorHandler = (
   event: CloudTrailApiCallEvent,
@@ -75,7 +78,8 @@ const EventBridgeEnvelope = z
     version: z.string(),
     id: z.string().min(1).max(128),
     'detail-type': z.literal(CLOUDTRAIL_API_CALL_DETAIL_TYPE),
-    source: z.string().min(1),
+    // Only AWS can put `aws.*` sources on a bus; the rules match aws.sts only, and so does this check.
+    source: z.literal('aws.sts'),
     account: z.string(),
     time: z.string(),
     region: z.string(),
@@ -140,7 +144,7 @@ async function judge(
     authFailures: stats.authFailures,
     latencyMs: performance.now() - started,
   });
-  service.metrics.countVerdict(verdict.verdict);
+  service.metrics.countVerdict(verdict.verdict, verdict.policy);
   log.info(
     {
       eventId: verdict.eventId,
@@ -158,7 +162,8 @@ async function judge(
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const service = createService(deps);
-  const { alerts, decisions, metrics } = service;
+  const { alerts, decisions, metrics, smoke, gitlab: gitlabDirectory } = service;
+  const now = deps.now ?? (() => new Date());
   // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
   let selfChecked = false;
 
@@ -168,6 +173,15 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
     const selfCheck = selfChecked ? null : service.selfCheck(log);
     selfChecked = true;
     try {
+      if (isSmokeEvent(event)) {
+        return await handleSmokeEvent(event, {
+          config: deps.config,
+          smoke,
+          gitlab: () => gitlabDirectory(log),
+          logger: log,
+          now,
+        });
+      }
       const parsed = parseEvent(event, log, metrics);
       if ('outcome' in parsed) return parsed.outcome;
       const verdict = await judge(parsed.assumption, deps, service, log);

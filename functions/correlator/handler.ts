@@ -18,7 +18,7 @@ const config = loadEmbeddedConfig(process.env.OIDC_WATCH_CONFIG);
 export const handler: CorrelatorHandler = createHandler({
   config,
   settings,
-  clients: serviceClients(),
+  clients: serviceClients(settings),
   logger,
   metrics: createMetrics(),
   env: process.env,

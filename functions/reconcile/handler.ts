@@ -24,7 +24,7 @@ const cloudTrailFor = perRegion((region) => new CloudTrailClient({ region }));
 export const handler: ReconcileHandler = createReconcileHandler({
   config,
   settings,
-  clients: { ...serviceClients(), cloudTrailFor },
+  clients: { ...serviceClients(settings), cloudTrailFor },
   logger,
   metrics: createMetrics(),
   env: process.env,

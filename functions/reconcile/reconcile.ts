@@ -157,7 +157,7 @@ async function runOnce(
     concurrency: deps.concurrency,
     signal,
     onVerdict: (v, publication) => {
-      service.metrics.countVerdict(v.verdict);
+      service.metrics.countVerdict(v.verdict, v.policy);
       service.metrics.countPublication(publication.action);
     },
   });

@@ -4,9 +4,11 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import type { Config } from '../../lib/core/config';
 import { embeddedConfigDefine, LAMBDA_BUNDLE, neverCalledAliasArgs } from '../bundling';
 import type { LogRetentionDays } from '../config';
+import type { ServiceNetwork } from './service-network';
 
 /** Names every function of the service reports under (Powertools service dimension, log field). */
 export const SERVICE_NAME = 'gitlab-oidc-watch';
@@ -24,6 +26,9 @@ export interface HouseFunctionProps extends Omit<
   | 'tracing'
   | 'role'
   | 'timeout'
+  | 'vpc'
+  | 'vpcSubnets'
+  | 'securityGroups'
 > {
   /** The TypeScript module exporting `handler`. */
   readonly entry: string;
@@ -31,9 +36,11 @@ export interface HouseFunctionProps extends Omit<
   readonly config: Config;
   readonly timeout: Duration;
   readonly logRetentionDays: LogRetentionDays;
+  /** deployment.vpc.enabled: run in the service network's private subnets (NAT egress with fixed IPs). */
+  readonly network?: ServiceNetwork;
 }
 
-function retentionDays(days: LogRetentionDays): RetentionDays {
+export function retentionDays(days: LogRetentionDays): RetentionDays {
   const match = Object.values(RetentionDays).find((value) => value === days);
   if (typeof match !== 'number') throw new RangeError(`no RetentionDays member for ${days} days`);
   return match;
@@ -55,7 +62,7 @@ function retentionDays(days: LogRetentionDays): RetentionDays {
  */
 export class HouseFunction extends NodejsFunction {
   public constructor(scope: Construct, id: string, props: HouseFunctionProps) {
-    const { config, logRetentionDays, environment, ...rest } = props;
+    const { config, logRetentionDays, environment, network, ...rest } = props;
 
     // Created before the function so that the role can be scoped to this log group only (no managed policy with
     // logs:* on every log group, which cdk-nag rightly flags as AwsSolutions-IAM4).
@@ -71,9 +78,35 @@ export class HouseFunction extends NodejsFunction {
       }),
     );
 
+    if (network !== undefined) {
+      // What AWSLambdaVPCAccessExecutionRole grants, inline: Lambda creates and removes the function's network
+      // interfaces with the execution role. CDK adds the managed policy only to roles it creates itself.
+      // See: https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
+
     super(scope, id, {
       memorySize: 512,
       ...rest,
+      ...(network === undefined
+        ? {}
+        : {
+            vpc: network.vpc,
+            vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+            securityGroups: [network.securityGroup],
+          }),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -120,7 +153,11 @@ export class HouseFunction extends NodejsFunction {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
-        'permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_id-based-policy-examples.html).',
+        'permissions (https://docs.aws.amazon.com/xray/latest/devguide/security_iam_id-based-policy-examples.html).' +
+        (network === undefined
+          ? ''
+          : ' In a VPC, the ec2 network-interface actions Lambda needs likewise take no resource ARN ' +
+            '(https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions).'),
     });
   }
 }

@@ -5,15 +5,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ServiceClients } from './service';
+import type { ServiceSettings } from './settings';
 
-export function serviceClients(): ServiceClients {
+export function serviceClients(settings: Pick<ServiceSettings, 'securityHubProductArn'>): ServiceClients {
   return {
     sns: new SNSClient({}),
     s3: new S3Client({}),
     dynamodb: new DynamoDBClient({}),
     secrets: new SecretsManagerClient({}),
+    // Only when the Security Hub export is switched on: no client, no permission needed.
+    ...(settings.securityHubProductArn === undefined ? {} : { securityHub: new SecurityHubClient({}) }),
   };
 }
 

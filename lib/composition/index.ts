@@ -22,6 +22,7 @@ export {
   createPublishers,
   decisionLog,
   idempotentAlerts,
+  smokeLog,
   type PublisherClients,
   type Publishers,
   type PublisherTargets,

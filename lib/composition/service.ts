@@ -8,9 +8,11 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { IdempotentPublisher } from '../adapters/idempotent-publisher';
 import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics';
+import type { SmokeLog } from '../adapters/s3-smoke-log';
 import { createSecretReader } from '../adapters/secrets';
 import type { Config } from '../core/config';
 import { errorMessage } from '../core/errors';
@@ -18,7 +20,7 @@ import type { Logger } from '../core/logger';
 import type { DecisionLog } from '../core/ports';
 import { type CountingDirectory, gitLabDirectory, resolveIssuerTokens, type TokenOptions } from './engine';
 import { isPlaceholderToken } from '../core/self-check';
-import { decisionLog, idempotentAlerts } from './publishers';
+import { decisionLog, idempotentAlerts, smokeLog } from './publishers';
 import { runSelfCheck, tokenNotSetDetail, withTokensNotSet } from './self-check';
 import type { ServiceSettings } from './settings';
 
@@ -27,6 +29,8 @@ export interface ServiceClients {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
   readonly secrets: SecretsManagerClient;
+  /** Only when deployment.securityHub is enabled (settings.securityHubProductArn set). */
+  readonly securityHub?: SecurityHubClient;
 }
 
 export interface ServiceDeps {
@@ -43,6 +47,8 @@ export interface Service {
   readonly alerts: IdempotentPublisher;
   readonly decisions: DecisionLog;
   readonly metrics: ServiceMetrics;
+  /** Smoke-test results, under smoke/ in the decision-log bucket (`oidc-watch smoke`). */
+  readonly smoke: SmokeLog;
   /**
    * A GitLab directory with tokens read now (the secret reader caches each secret for five minutes, so a rotated
    * token is picked up). Its lookup cache is the service's, one per instance and token for the life of the container:
@@ -102,6 +108,16 @@ function selfCheckOnce(deps: ServiceDeps, tokenOptions: TokenOptions, log: Logge
 export function createService(deps: ServiceDeps): Service {
   const { config, settings, clients, logger } = deps;
   const readSecret = createSecretReader(clients.secrets);
+  const metrics = createServiceMetrics(deps.metrics);
+  const securityHub =
+    settings.securityHubProductArn === undefined || clients.securityHub === undefined
+      ? undefined
+      : {
+          client: clients.securityHub,
+          productArn: settings.securityHubProductArn,
+          logger,
+          onFailure: () => metrics.countExportFailure(),
+        };
   const tokenOptions: TokenOptions = {
     env: deps.env,
     readSecret,
@@ -111,13 +127,15 @@ export function createService(deps: ServiceDeps): Service {
   // Per container: a warm container's burst of events shares GitLab's answers.
   const caches = new GitLabCaches();
   return {
-    alerts: idempotentAlerts(clients.sns, settings.alertTopicArn, {
-      client: clients.dynamodb,
-      tableName: settings.idempotencyTable,
-      logger,
-    }),
+    alerts: idempotentAlerts(
+      clients.sns,
+      settings.alertTopicArn,
+      { client: clients.dynamodb, tableName: settings.idempotencyTable, logger },
+      securityHub,
+    ),
     decisions: decisionLog(clients.s3, settings),
-    metrics: createServiceMetrics(deps.metrics),
+    metrics,
+    smoke: smokeLog(clients.s3, settings.decisionLogBucket),
     async gitlab(log) {
       const tokens = await resolveIssuerTokens(config, tokenOptions);
       const notSet = withoutPlaceholders(tokens, settings);
