@@ -20,6 +20,7 @@ export interface ScenarioOptions {
   /** Per-lookup deadline (retries included). */
   readonly lookupTimeoutMs?: number;
   readonly maxRetries?: number;
+  /** Default: the product's default (60 s). */
   readonly functionTimeoutSeconds?: number;
 }
 
@@ -44,7 +45,9 @@ export function scenarioConfig(apiUrl: string, options: ScenarioOptions = {}): C
       },
     ],
     deployment: {
-      functionTimeoutSeconds: options.functionTimeoutSeconds ?? 10,
+      ...(options.functionTimeoutSeconds === undefined
+        ? {}
+        : { functionTimeoutSeconds: options.functionTimeoutSeconds }),
       reconcile: { enabled: true, lookbackHours: 48, regions: ['us-east-1'] },
     },
   };

@@ -114,11 +114,69 @@ async function startFunctions(
   return { correlator, reconcile };
 }
 
+/** Every object of a bucket, each split into its JSON lines; read several at a time (thousands after a soak). */
+async function readDecisionObjects(
+  moto: Moto,
+  bucket: string,
+): Promise<Array<{ key: string; records: Record<string, unknown>[] }>> {
+  const { s3 } = motoClients(moto);
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const item of page.Contents ?? []) if (item.Key !== undefined) keys.push(item.Key);
+    token = page.NextContinuationToken;
+  } while (token !== undefined);
+  const objects: Array<{ key: string; records: Record<string, unknown>[] }> = [];
+  await pool(keys, 16, async (key) => {
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = (await got.Body?.transformToString('utf8')) ?? '';
+    const records = text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => parseJsonObject(line, key));
+    objects.push({ key, records });
+  });
+  return objects.sort((a, b) => a.key.localeCompare(b.key));
+}
+
+async function scanTable(moto: Moto, table: string): Promise<Array<Record<string, unknown>>> {
+  const { dynamodb } = motoClients(moto);
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (start !== undefined);
+  return items;
+}
+
+type Closer = () => Promise<void> | void;
+
+/** The loopback world around the functions: GitLab, moto (trusting our HTTPS subscriber), subscribers, CloudTrail. */
+async function startEndpoints(data: StandinData, closers: Closer[]) {
+  const gitlab = await startGitLabStandin({ data });
+  closers.push(() => gitlab.close());
+  const certificate: LoopbackCertificate = makeLoopbackCertificate();
+  closers.push(() => certificate.dispose());
+  // moto's SNS delivers to HTTPS subscribers with Python requests: make it trust our loopback certificate only.
+  const moto = await startMoto({ env: { REQUESTS_CA_BUNDLE: certificate.certFile } });
+  closers.push(() => moto.stop());
+  const http = await startHttpSubscriber();
+  closers.push(() => http.close());
+  const https = await startHttpsSubscriber(certificate);
+  closers.push(() => https.close());
+  const cloudTrail = await startCloudTrailStandin();
+  closers.push(() => cloudTrail.close());
+  return { gitlab, moto, http, https, cloudTrail };
+}
+
 export async function startService(options: ServiceOptions): Promise<ServiceHarness> {
   const logDir = mkdtempSync(join(tmpdir(), 'oidc-watch-integration-'));
   // KEEP_INTEGRATION_LOGS=1 keeps the functions' logs for a post-mortem (the directory is printed).
   const keepLogs = process.env.KEEP_INTEGRATION_LOGS === '1';
-  const closers: Array<() => Promise<void> | void> = [
+  const closers: Closer[] = [
     () =>
       keepLogs
         ? console.log(`function logs kept in ${logDir}`)
@@ -128,19 +186,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceHarn
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    const gitlab = await startGitLabStandin({ data: options.gitlab });
-    closers.push(() => gitlab.close());
-    const certificate: LoopbackCertificate = makeLoopbackCertificate();
-    closers.push(() => certificate.dispose());
-    // moto's SNS delivers to HTTPS subscribers with Python requests: make it trust our loopback certificate only.
-    const moto = await startMoto({ env: { REQUESTS_CA_BUNDLE: certificate.certFile } });
-    closers.push(() => moto.stop());
-    const http = await startHttpSubscriber();
-    closers.push(() => http.close());
-    const https = await startHttpsSubscriber(certificate);
-    closers.push(() => https.close());
-    const cloudTrail = await startCloudTrailStandin();
-    closers.push(() => cloudTrail.close());
+    const { gitlab, moto, http, https, cloudTrail } = await startEndpoints(options.gitlab, closers);
 
     const synthesized = synthesizeService(options.config({ url: gitlab.url, apiUrl: gitlab.apiUrl }));
     closers.push(() => synthesized.dispose());
@@ -166,7 +212,6 @@ export async function startService(options: ServiceOptions): Promise<ServiceHarn
     closers.push(() => correlator.close());
     if (reconcile) closers.push(() => reconcile.close());
 
-    const clients = motoClients(moto);
     const decisionBucket = deployed.resource('DecisionLogBucket').ref;
     const idempotencyTable = deployed.resource('IdempotencyTable').ref;
     return {
@@ -183,46 +228,13 @@ export async function startService(options: ServiceOptions): Promise<ServiceHarn
       decisionBucket,
       idempotencyTable,
       logDir,
-      async decisionObjects() {
-        const keys: string[] = [];
-        let token: string | undefined;
-        do {
-          const page = await clients.s3.send(
-            new ListObjectsV2Command({ Bucket: decisionBucket, ContinuationToken: token }),
-          );
-          for (const item of page.Contents ?? []) if (item.Key !== undefined) keys.push(item.Key);
-          token = page.NextContinuationToken;
-        } while (token !== undefined);
-        const objects: Array<{ key: string; records: Record<string, unknown>[] }> = [];
-        // Thousands of objects after a soak: read them several at a time.
-        await pool(keys, 16, async (key) => {
-          const got = await clients.s3.send(new GetObjectCommand({ Bucket: decisionBucket, Key: key }));
-          const text = (await got.Body?.transformToString('utf8')) ?? '';
-          const records = text
-            .split('\n')
-            .filter((line) => line.trim() !== '')
-            .map((line) => parseJsonObject(line, key));
-          objects.push({ key, records });
-        });
-        return objects.sort((a, b) => a.key.localeCompare(b.key));
-      },
+      decisionObjects: () => readDecisionObjects(moto, decisionBucket),
       async sqsAlerts() {
         const messages = await drainQueue(moto, alertQueue.url);
         return messages.map((m) => parseDelivery(parseJsonObject(m.Body, 'SQS body')));
       },
       deadLetters: (name) => drainQueue(moto, deployed.fn(name).onFailureQueueUrl),
-      async idempotencyItems() {
-        const items: Array<Record<string, unknown>> = [];
-        let start: Record<string, never> | undefined;
-        do {
-          const page = await clients.dynamodb.send(
-            new ScanCommand({ TableName: idempotencyTable, ExclusiveStartKey: start }),
-          );
-          items.push(...(page.Items ?? []));
-          start = page.LastEvaluatedKey as Record<string, never> | undefined;
-        } while (start !== undefined);
-        return items;
-      },
+      idempotencyItems: () => scanTable(moto, idempotencyTable),
       close,
     };
   } catch (error) {

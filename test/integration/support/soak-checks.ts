@@ -30,7 +30,10 @@ export interface SoakObservations {
 
 export interface SoakReport {
   readonly violations: string[];
-  readonly figures: Record<string, unknown>;
+  readonly figures: Record<string, unknown> & {
+    readonly deadLettered: number;
+    readonly deadLetterErrorTypes: Record<string, number>;
+  };
 }
 
 interface SentAlert {
