@@ -8,19 +8,38 @@
  */
 // @gitbeaker/rest's resource classes take a preset config that our own `requesterFn` overrides
 // ({...preset, ...ours}), so requests go through our transport, never through its 10-retry, 300 s default handler.
-import { MergeRequests, Pipelines, Projects, ProtectedBranches, ProtectedTags } from '@gitbeaker/rest';
+import {
+  Branches,
+  Deployments,
+  Jobs,
+  MergeRequests,
+  Pipelines,
+  ProjectProtectedEnvironments,
+  Projects,
+  ProtectedBranches,
+  ProtectedTags,
+  Tags,
+} from '@gitbeaker/rest';
 import type { z } from 'zod';
 import { ConfigError, GitLabUnavailableError, OidcWatchError } from '../core/errors';
 import type {
+  DeploymentListQuery,
+  GitLabBridge,
+  GitLabDeployment,
   GitLabDirectory,
+  GitLabJob,
   GitLabMergeRequest,
   GitLabPipeline,
   GitLabPort,
   GitLabProject,
   GitLabStats,
   Lookup,
+  PipelineListQuery,
   ProjectRef,
+  ProtectedEnvironment,
   ProtectedRefPattern,
+  RepositoryRef,
+  UpstreamChain,
 } from '../core/gitlab-port';
 import type { TrustedIssuer } from '../core/config';
 import { silentLogger, type Logger } from '../core/logger';
@@ -42,6 +61,23 @@ import {
   toProject,
   toProtectedRefs,
 } from './gitlab/schemas';
+import {
+  BridgeListJsonSchema,
+  DeploymentListJsonSchema,
+  GraphqlUpstreamJsonSchema,
+  JobListJsonSchema,
+  PipelineListJsonSchema,
+  ProtectedEnvironmentListJsonSchema,
+  RepositoryRefJsonSchema,
+  toBridgeList,
+  toDeploymentList,
+  toJobList,
+  toPipelineList,
+  toProtectedEnvironments,
+  toRepositoryRef,
+  toUpstreamChain,
+  upstreamQuery,
+} from './gitlab/provenance-schemas';
 
 export interface GitLabAdapterOptions {
   /** e.g. https://gitlab.example.com/api/v4 (or the stand-in's). */
@@ -68,6 +104,10 @@ export interface GitLabAdapterOptions {
 
 /** Page size for protected branch/tag lists (GitLab's maximum); gitbeaker follows the `link: rel="next"` headers. */
 const PROTECTED_REFS_PER_PAGE = 100;
+/** GitLab's largest page. See: https://docs.gitlab.com/api/rest/#offset-based-pagination */
+const MAX_PER_PAGE = 100;
+/** Pipeline statuses after which a pipeline's jobs no longer change (a retry changes status and updated_at). */
+const FINISHED_PIPELINE_STATUSES: ReadonlySet<string> = new Set(['success', 'failed', 'canceled', 'skipped']);
 
 type ResourceRequester = ReturnType<GitLabHttpClient['requesterFn']>;
 
@@ -99,6 +139,18 @@ export class GitLabAdapter implements GitLabPort {
   private readonly protectedBranches = new Map<string, Promise<Lookup<readonly ProtectedRefPattern[]>>>();
   private readonly protectedTags = new Map<string, Promise<Lookup<readonly ProtectedRefPattern[]>>>();
   private readonly mergeRequests = new Map<string, Promise<Lookup<GitLabMergeRequest>>>();
+  // ---- provenance (issue 8) ----
+  private readonly pipelineLists = new Map<string, Promise<Lookup<readonly GitLabPipeline[]>>>();
+  /** Jobs of FINISHED pipelines only, keyed by pipeline and its updated_at: they do not change. */
+  private readonly finishedJobs = new Map<string, Promise<Lookup<readonly GitLabJob[]>>>();
+  private readonly upstreams = new Map<string, Promise<Lookup<UpstreamChain>>>();
+  private readonly bridges = new Map<string, Promise<Lookup<readonly GitLabBridge[]>>>();
+  private readonly repositoryRefs = new Map<string, Promise<Lookup<RepositoryRef>>>();
+  private readonly deployments = new Map<string, Promise<Lookup<readonly GitLabDeployment[]>>>();
+  private readonly protectedEnvironments = new Map<
+    string,
+    Promise<Lookup<readonly ProtectedEnvironment[]>>
+  >();
   private cacheHits = 0;
   private failures = 0;
 
@@ -229,6 +281,160 @@ export class GitLabAdapter implements GitLabPort {
         (requesterFn) => new MergeRequests(this.resourceOptions(requesterFn)).show(projectId, iid),
         MergeRequestJsonSchema,
         toMergeRequest,
+      ),
+    );
+  }
+
+  // ---- provenance (issue 8) ----
+
+  public listPipelines(
+    project: ProjectRef,
+    q: PipelineListQuery,
+  ): Promise<Lookup<readonly GitLabPipeline[]>> {
+    const key = `${projectKey(project)}|${q.ref}|${q.updatedAfter}|${q.createdBefore}|${q.perPage}`;
+    return this.memo(this.pipelineLists, key, () =>
+      this.lookup(
+        `pipelines of ref ${JSON.stringify(q.ref)} in project ${String(project)}`,
+        // One page, newest first (GitLab's default order: id desc). See: https://docs.gitlab.com/api/pipelines/#list-project-pipelines
+        (requesterFn) => {
+          // `created_before` is a documented filter gitbeaker's option type does not list yet; passed through as is.
+          const options = {
+            ref: q.ref,
+            updatedAfter: q.updatedAfter,
+            createdBefore: q.createdBefore,
+            orderBy: 'id' as const,
+            sort: 'desc' as const,
+            perPage: Math.min(q.perPage, MAX_PER_PAGE),
+            page: 1,
+          };
+          return new Pipelines(this.resourceOptions(requesterFn)).all(project, options);
+        },
+        PipelineListJsonSchema,
+        toPipelineList,
+      ),
+    );
+  }
+
+  public listPipelineJobs(
+    projectId: number,
+    pipeline: Pick<GitLabPipeline, 'id' | 'status' | 'updatedAt'>,
+  ): Promise<Lookup<readonly GitLabJob[]>> {
+    const run = () =>
+      this.lookup(
+        `jobs of pipeline ${pipeline.id}`,
+        (requesterFn) =>
+          new Jobs(this.resourceOptions(requesterFn)).all(projectId, {
+            pipelineId: pipeline.id,
+            includeRetried: true,
+            perPage: MAX_PER_PAGE,
+          }),
+        JobListJsonSchema,
+        toJobList,
+      );
+    // A running pipeline's jobs change (they start and finish): never kept. A finished one's are kept per updated_at.
+    if (!FINISHED_PIPELINE_STATUSES.has(pipeline.status ?? '') || pipeline.updatedAt === null) return run();
+    return this.memo(this.finishedJobs, `${projectId}#${pipeline.id}@${pipeline.updatedAt}`, run);
+  }
+
+  public getPipelineUpstream(
+    projectPath: string,
+    pipelineIid: number,
+    depth: number,
+  ): Promise<Lookup<UpstreamChain>> {
+    return this.memo(this.upstreams, `${projectPath.toLowerCase()}#${pipelineIid}/${depth}`, () =>
+      this.lookup(
+        `the upstream chain of pipeline #${pipelineIid} of ${projectPath} (GraphQL)`,
+        // GitLab's GraphQL endpoint sits beside /api/v4; GET carries queries (never mutations).
+        (requesterFn) =>
+          new Pipelines(this.resourceOptions(requesterFn)).requester
+            .get('../graphql', {
+              searchParams: {
+                query: upstreamQuery(depth),
+                variables: JSON.stringify({ fullPath: projectPath, iid: String(pipelineIid) }),
+              },
+            })
+            .then((response) => response.body),
+        GraphqlUpstreamJsonSchema,
+        (json) => toUpstreamChain(json, depth),
+      ).then((result): Lookup<UpstreamChain> => {
+        if (result.status !== 'found') return result;
+        const chain = result.value;
+        if (chain.kind === 'chain') return { status: 'found', value: chain.chain };
+        if (chain.kind === 'missing') return { status: 'not_found', detail: chain.detail };
+        return this.unavailable(`the upstream chain of pipeline #${pipelineIid}`, chain.detail);
+      }),
+    );
+  }
+
+  public listPipelineBridges(
+    projectId: number,
+    pipelineId: number,
+  ): Promise<Lookup<readonly GitLabBridge[]>> {
+    return this.memo(this.bridges, `${projectId}#${pipelineId}`, () =>
+      this.lookup(
+        `trigger jobs of pipeline ${pipelineId}`,
+        (requesterFn) =>
+          new Jobs(this.resourceOptions(requesterFn)).allPipelineBridges(projectId, pipelineId),
+        BridgeListJsonSchema,
+        toBridgeList,
+      ),
+    );
+  }
+
+  public getBranch(projectId: number, name: string): Promise<Lookup<RepositoryRef>> {
+    return this.memo(this.repositoryRefs, `${projectId}|branch|${name}`, () =>
+      this.lookup(
+        `branch ${JSON.stringify(name)} of project ${projectId}`,
+        (requesterFn) => new Branches(this.resourceOptions(requesterFn)).show(projectId, name),
+        RepositoryRefJsonSchema,
+        toRepositoryRef,
+      ),
+    );
+  }
+
+  public getTag(projectId: number, name: string): Promise<Lookup<RepositoryRef>> {
+    return this.memo(this.repositoryRefs, `${projectId}|tag|${name}`, () =>
+      this.lookup(
+        `tag ${JSON.stringify(name)} of project ${projectId}`,
+        (requesterFn) => new Tags(this.resourceOptions(requesterFn)).show(projectId, name),
+        RepositoryRefJsonSchema,
+        toRepositoryRef,
+      ),
+    );
+  }
+
+  public listDeployments(
+    projectId: number,
+    q: DeploymentListQuery,
+  ): Promise<Lookup<readonly GitLabDeployment[]>> {
+    return this.memo(this.deployments, `${projectId}|${q.updatedAfter}|${q.environment ?? ''}`, () =>
+      this.lookup(
+        `deployments of project ${projectId}`,
+        (requesterFn) =>
+          new Deployments(this.resourceOptions(requesterFn)).all(projectId, {
+            updatedAfter: q.updatedAfter,
+            orderBy: 'updated_at',
+            sort: 'desc',
+            perPage: MAX_PER_PAGE,
+            page: 1,
+            ...(q.environment !== null ? { environment: q.environment } : {}),
+          }),
+        DeploymentListJsonSchema,
+        toDeploymentList,
+      ),
+    );
+  }
+
+  public listProtectedEnvironments(projectId: number): Promise<Lookup<readonly ProtectedEnvironment[]>> {
+    return this.memo(this.protectedEnvironments, String(projectId), () =>
+      this.lookup(
+        `protected environments of project ${projectId}`,
+        (requesterFn) =>
+          new ProjectProtectedEnvironments(this.resourceOptions(requesterFn)).all(projectId, {
+            perPage: MAX_PER_PAGE,
+          }),
+        ProtectedEnvironmentListJsonSchema,
+        toProtectedEnvironments,
       ),
     );
   }

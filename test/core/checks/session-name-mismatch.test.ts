@@ -34,7 +34,7 @@ describe('SESSION_NAME_MISMATCH', () => {
 
   it("alerts when the session name's project_id is not the token's project", () => {
     const ctx = buildCheckContext({
-      session: { pattern: 'gitlab-runner', pipelineId: 1234567, projectId: 77 },
+      session: { pattern: 'gitlab-runner', pipelineId: 1234567, projectId: 77, jobId: null },
     });
     expect(check.evaluate(ctx)[0]?.message).toContain('claims project 77');
   });
