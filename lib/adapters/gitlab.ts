@@ -14,7 +14,6 @@ import {
   Jobs,
   MergeRequests,
   Pipelines,
-  ProjectProtectedEnvironments,
   Projects,
   ProtectedBranches,
   ProtectedTags,
@@ -429,10 +428,12 @@ export class GitLabAdapter implements GitLabPort {
     return this.memo(this.protectedEnvironments, String(projectId), () =>
       this.lookup(
         `protected environments of project ${projectId}`,
+        // gitbeaker's ProjectProtectedEnvironments passes its `projects` prefix separately (prefixUrl), which our
+        // transport does not read: the path is spelled out. One page of 100 holds any real project's list.
         (requesterFn) =>
-          new ProjectProtectedEnvironments(this.resourceOptions(requesterFn)).all(projectId, {
-            perPage: MAX_PER_PAGE,
-          }),
+          new Projects(this.resourceOptions(requesterFn)).requester
+            .get(`projects/${projectId}/protected_environments`, { searchParams: { perPage: MAX_PER_PAGE } })
+            .then((response) => response.body),
         ProtectedEnvironmentListJsonSchema,
         toProtectedEnvironments,
       ),

@@ -4,13 +4,15 @@
  * example.com). Every builder returns a fresh object, so tests may spread and override freely.
  */
 import type { RoleAssumption } from '../../lib/core/assumption';
-import type { CheckContext, GitLabFacts } from '../../lib/core/checks/check';
+import type { CheckContext, Fact, GitLabFacts } from '../../lib/core/checks/check';
 import { parseConfig, type Config, type ConfigInput, type ProductionRole } from '../../lib/core/config';
 import type {
   GitLabJob,
   GitLabMergeRequest,
   GitLabPipeline,
   GitLabProject,
+  RepositoryRef,
+  UpstreamPipeline,
 } from '../../lib/core/gitlab-port';
 import { NO_JOB_FACTS, type ConsideredPipeline, type Provenance } from '../../lib/core/provenance/model';
 import { pipelineRelation, timingOf } from '../../lib/core/provenance/time-window';
@@ -177,6 +179,33 @@ export function buildProvenance(overrides: Partial<Provenance> = {}): Provenance
     job: NO_JOB_FACTS,
     ...overrides,
   };
+}
+
+/** An upstream pipeline (GraphQL Pipeline.upstream) of acme/deploy: a push on main. */
+export function buildUpstream(overrides: Partial<UpstreamPipeline> = {}): UpstreamPipeline {
+  return {
+    id: 1_234_500,
+    iid: 300,
+    projectId: PROJECT_ID,
+    projectPath: PROJECT_PATH,
+    ref: 'main',
+    refPath: 'refs/heads/main',
+    source: 'push',
+    status: 'running',
+    createdAt: '2025-04-16T03:28:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A child pipeline (parent_pipeline) running at the event, whose chain is `links` (nearest first). */
+export function buildChild(
+  links: readonly UpstreamPipeline[] = [buildUpstream()],
+  source = 'parent_pipeline',
+  linkRefs: ReadonlyMap<number, Fact<RepositoryRef>> = new Map(),
+): ConsideredPipeline {
+  return buildConsidered(buildPipeline({ id: 1_234_599, source }), undefined, {
+    chain: { status: 'found', value: { links, via: 'graphql', linkRefs } },
+  });
 }
 
 export function buildMergeRequest(overrides: Partial<GitLabMergeRequest> = {}): GitLabMergeRequest {
