@@ -1,16 +1,18 @@
 /**
  * `npm run bench [-- section...]`: prints figures and ratios against baselines run in the same process.
- * Sections: engine, gitlab, bundle, hunt (default: all). Never asserts: a benchmark reports, CI tests.
+ * Sections: engine, gitlab, bundle, hunt, provenance (default: all). Never asserts: a benchmark reports, CI tests.
  */
 import { benchGitLabCaching, benchSkipThroughput } from './engine';
 import { benchBundle } from './bundle';
 import { benchHunt } from './hunt';
+import { benchProvenance } from './provenance';
 
 const sections: Record<string, () => Promise<void>> = {
   engine: benchSkipThroughput,
   gitlab: benchGitLabCaching,
   bundle: benchBundle,
   hunt: benchHunt,
+  provenance: benchProvenance,
 };
 
 async function main(): Promise<void> {

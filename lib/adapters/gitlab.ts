@@ -291,7 +291,14 @@ export class GitLabAdapter implements GitLabPort {
     q: PipelineListQuery,
   ): Promise<Lookup<readonly GitLabPipeline[]>> {
     const key = `${projectKey(project)}|${q.ref}|${q.updatedAfter}|${q.createdBefore}|${q.perPage}`;
-    return this.memo(this.pipelineLists, key, () =>
+    // A window that is still open (live events) can gain pipelines: shared by concurrent callers, never kept.
+    const closed = Date.parse(q.createdBefore) < Date.now();
+    const memo = closed
+      ? <T>(m: Map<string, Promise<Lookup<T>>>, k: string, run: () => Promise<Lookup<T>>) =>
+          this.memo(m, k, run)
+      : <T>(m: Map<string, Promise<Lookup<T>>>, k: string, run: () => Promise<Lookup<T>>) =>
+          this.inFlight(m, k, run);
+    return memo(this.pipelineLists, key, () =>
       this.lookup(
         `pipelines of ref ${JSON.stringify(q.ref)} in project ${String(project)}`,
         // One page, newest first (GitLab's default order: id desc). See: https://docs.gitlab.com/api/pipelines/#list-project-pipelines
@@ -448,6 +455,27 @@ export class GitLabAdapter implements GitLabPort {
   private resourceOptions(requesterFn: ResourceRequester) {
     const common = { requesterFn, host: this.origin, queryTimeout: null, rateLimits: {} };
     return this.token === undefined ? common : { ...common, token: this.token };
+  }
+
+  /** Shares one request between concurrent callers, and forgets the answer once it settled. */
+  private inFlight<T>(
+    map: Map<string, Promise<Lookup<T>>>,
+    key: string,
+    run: () => Promise<Lookup<T>>,
+  ): Promise<Lookup<T>> {
+    if (!this.cacheEnabled) return run();
+    const existing = map.get(key);
+    if (existing) {
+      this.cacheHits += 1;
+      return existing;
+    }
+    const promise = run();
+    const forget = (): void => {
+      if (map.get(key) === promise) map.delete(key);
+    };
+    promise.then(forget, forget);
+    map.set(key, promise);
+    return promise;
   }
 
   /** Memoizes the promise (so concurrent callers share one request); forgets it if the outcome is `unavailable`. */

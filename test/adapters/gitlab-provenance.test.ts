@@ -119,6 +119,22 @@ describe('GitLabAdapter provenance lookups', () => {
       expect(paths()[0]).toContain(q);
   });
 
+  it("keeps a closed window's list, but asks again for a window still open (live events can gain pipelines)", async () => {
+    const a = adapter();
+    const closed = {
+      ref: 'main',
+      updatedAfter: '2025-04-16T03:00:00.000Z',
+      createdBefore: '2025-04-16T03:30:00.000Z',
+      perPage: 11,
+    };
+    const open = { ...closed, createdBefore: new Date(Date.now() + 600_000).toISOString() };
+    await a.listPipelines(DEPLOY, closed);
+    await a.listPipelines(DEPLOY, closed);
+    await a.listPipelines(DEPLOY, open);
+    await a.listPipelines(DEPLOY, open);
+    expect(paths().filter((p) => p.includes('/pipelines?'))).toHaveLength(3);
+  });
+
   it("lists a pipeline's jobs with their runner, and keeps a finished pipeline's jobs (not a running one's)", async () => {
     const a = adapter();
     const finished = { id: PUSH, status: 'success', updatedAt: '2025-04-16T03:21:35.000Z' };

@@ -7,9 +7,15 @@ import type { GitLabJob } from '../gitlab-port';
 import type { ParsedSessionName } from '../session-name';
 import type { ConsideredPipeline, Provenance } from './model';
 
-/** Pipelines with a job running, or a job whose token was still valid, at the event time. */
+/**
+ * The pipelines that can have minted the token: those with a job running at the event time; only when there is
+ * none, those with a finished job whose token was still valid (then the token was used outside its job). A pipeline
+ * that merely finished within the token lifetime does not stand beside one that was running.
+ */
 export function candidatesOf(p: Provenance): readonly ConsideredPipeline[] {
-  return p.considered.filter((c) => c.relation !== null && c.relation.kind !== 'outside');
+  const running = p.considered.filter((c) => c.relation?.kind === 'running');
+  if (running.length > 0) return running;
+  return p.considered.filter((c) => c.relation?.kind === 'token_alive');
 }
 
 /** Considered pipelines whose jobs GitLab could not list: one of them may be the minting pipeline. */

@@ -108,6 +108,31 @@ async function consider(
   };
 }
 
+/** Statuses after which a pipeline's jobs are all finished; its updated_at is then no earlier than its finish. */
+const FINISHED = new Set(['success', 'failed', 'canceled', 'skipped']);
+
+/**
+ * Reads jobs in two phases to spare requests: first every pipeline that can have had a job RUNNING at the event
+ * (not finished, or finished no earlier than the event minus skew) and the named one; only when none was running,
+ * the older ones, whose tokens may still have been valid (a token used after its job).
+ */
+async function considerInPhases(
+  input: ProvenanceInput,
+  toConsider: readonly { pipeline: GitLabPipeline; named: boolean }[],
+  timing: Timing,
+): Promise<ConsideredPipeline[]> {
+  const since = Date.parse(input.assumption.eventTime) - timing.clockSkewMs;
+  const mayRun = (p: GitLabPipeline): boolean =>
+    !FINISHED.has(p.status ?? '') || p.updatedAt === null || Date.parse(p.updatedAt) >= since;
+  const first = toConsider.filter((c) => c.named || mayRun(c.pipeline));
+  const later = toConsider.filter((c) => !c.named && !mayRun(c.pipeline));
+  const read = (list: typeof toConsider) =>
+    Promise.all(list.map((c) => consider(input, c.pipeline, c.named, timing)));
+  const considered = await read(first);
+  if (later.length === 0 || considered.some((c) => c.relation?.kind === 'running')) return considered;
+  return [...considered, ...(await read(later))];
+}
+
 function needsChain(c: ConsideredPipeline, role: ProductionRole): boolean {
   const source = c.pipeline.source;
   return (
@@ -210,7 +235,7 @@ export async function gatherProvenance(
   const single = input.named?.pipeline;
   if (!namedListed && input.named?.consistent && single?.status === 'found')
     toConsider.push({ pipeline: single.value, named: true });
-  const considered = await Promise.all(toConsider.map((c) => consider(input, c.pipeline, c.named, timing)));
+  const considered = await considerInPhases(input, toConsider, timing);
   const chained = await withChains(input, considered, listed);
   const job = await gatherJobFacts(input, chained);
   return { status: 'judged', detail: '', listedCount: listed.length, considered: chained, job };
