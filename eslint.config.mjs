@@ -12,7 +12,7 @@ const zodNamedImport = {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Layer fences. Arrows run one way (README, "Architecture"):
-//   functions/ (entry points) -> lib/composition -> lib/adapters, lib/sources -> lib/athena -> lib/core
+//   functions/ (entry points) -> lib/composition -> lib/adapters, lib/sources -> lib/resilience, lib/athena -> lib/core
 //   infra/ -> lib/core, lib/athena (pure) only;  tools/ (dev tools) are imported by tests, demo and bench only;
 //   nothing outside test/ imports test/.
 // A fence names the folders (as path segments of the import) a layer must not reach. Relative imports that leave a
@@ -93,6 +93,19 @@ const fences = [
     extra: { 'no-console': 'error' },
   }),
   fence({
+    name: 'lib/resilience',
+    files: ['lib/resilience/**/*.ts'],
+    regexes: [
+      ...ABOVE_LIB,
+      segment('adapters'),
+      segment('sources'),
+      segment('athena'),
+      segment('composition'),
+    ],
+    why: 'lib/resilience (retry, limiters) serves adapters and sources: it imports lib/core only.',
+    packages: [{ group: SDKS, message: 'lib/resilience knows no SDK: callers classify their own errors.' }],
+  }),
+  fence({
     name: 'lib/adapters',
     files: ['lib/adapters/**/*.ts'],
     regexes: [...ABOVE_LIB, segment('sources'), segment('composition')],
@@ -116,11 +129,26 @@ const fences = [
     regexes: [libExcept('core', 'athena'), segment('functions'), NOT_TEST, NOT_TOOLS],
     why: 'infra imports the pure lib/core and lib/athena only (config validation at synth; Lambda code is bundled from entry paths, not imported).',
   }),
+  // Entry points never import infra, tools or test, nor each other: what two of them share lives in lib/composition
+  // (or functions/shared for Lambda-only plumbing such as the logger).
+  ...['correlator', 'reconcile', 'cli'].map((entry) =>
+    fence({
+      name: `functions/${entry}`,
+      files: [`functions/${entry}/**/*.ts`],
+      regexes: [
+        segment('infra'),
+        NOT_TEST,
+        NOT_TOOLS,
+        `^(\\.\\./)+(${['correlator', 'reconcile', 'cli'].filter((e) => e !== entry).join('|')})(/|$)`,
+      ],
+      why: `functions/${entry} imports lib/ and functions/shared only: never infra, tools, test or another entry point.`,
+    }),
+  ),
   fence({
-    name: 'functions',
-    files: ['functions/**/*.ts'],
-    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS],
-    why: 'Entry points never import infra, tools or test.',
+    name: 'functions/shared',
+    files: ['functions/shared/**/*.ts'],
+    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS, '^\\.\\./(correlator|reconcile|cli)(/|$)'],
+    why: 'functions/shared serves the entry points: it never imports one of them, infra, tools or test.',
   }),
   fence({
     name: 'tools, scripts, bench, examples',

@@ -8,15 +8,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
+import { embeddedConfigDefine, LAMBDA_BUNDLE } from '../infra/bundling';
 import { loadConfigFile } from '../lib/adapters/config-file';
 import { fmt, median, printSection } from './common';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, '.bench', 'bundle');
 
-// The same options as infra/constructs/house-function.ts gives NodejsFunction (minify, source map without sources,
-// node22, CommonJS, module-first main fields, SDK bundled, config embedded with define). Also used by
-// test/functions/correlator-bundle.test.ts, which keeps the bundle's budget and start-up properties from regressing.
+// The options infra/constructs/house-function.ts gives NodejsFunction, from the same place (infra/bundling.ts): SDK
+// bundled, config embedded with define. Also used by test/functions/correlator-bundle.test.ts, which keeps the
+// bundle's budget and start-up properties from regressing.
 export function correlatorBuildOptions(naive: boolean, outfile: string): BuildOptions {
   const config = loadConfigFile(join(ROOT, 'examples', 'oidc-watch.config.yaml'));
   return {
@@ -24,13 +25,18 @@ export function correlatorBuildOptions(naive: boolean, outfile: string): BuildOp
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node22',
-    format: 'cjs',
+    target: LAMBDA_BUNDLE.target,
+    format: LAMBDA_BUNDLE.format,
     logLevel: 'error',
-    define: { 'process.env.OIDC_WATCH_CONFIG': JSON.stringify(JSON.stringify(config)) },
+    define: embeddedConfigDefine(config),
     ...(naive
       ? { minify: false, sourcemap: false }
-      : { minify: true, sourcemap: 'external', sourcesContent: false, mainFields: ['module', 'main'] }),
+      : {
+          minify: LAMBDA_BUNDLE.minify,
+          sourcemap: 'external',
+          sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+          mainFields: [...LAMBDA_BUNDLE.mainFields],
+        }),
   };
 }
 

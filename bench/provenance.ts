@@ -3,12 +3,14 @@
  * feature branches, each deploy job assuming the role while it runs) and on a 20-job deploy burst (one pipeline,
  * 20 jobs assuming the role within a minute). Two cache lifetimes: one cache for the whole run (CLI, hunt), and a
  * fresh cache per assumption (a Lambda invocation per event). Figures only; run the same file on an older checkout
- * for the "before" column (it uses only the CLI engine and the stand-in).
+ * for the "before" column (it uses only the engine and the stand-in; older checkouts import buildEngine from
+ * functions/cli/engine).
  */
 import { normalizeRecord } from '../lib/core/cloudtrail';
 import { parseConfig } from '../lib/core/config';
 import type { SourceItem } from '../lib/core/source';
-import { buildEngine, judgeSource } from '../functions/cli/engine';
+import { buildEngine } from '../lib/composition';
+import { judgeSource } from '../functions/cli/engine';
 import { emptyCounts } from '../functions/cli/output';
 import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 import { startGitLabStandin, type StandinData } from '../tools/gitlab-standin';

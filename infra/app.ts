@@ -1,8 +1,9 @@
 /**
  * `cdk synth` / `cdk deploy` entry point (cdk.json: `npx tsx infra/app.ts`).
  *
- * The config file: `-c config=PATH`, else OIDC_WATCH_CONFIG_FILE, else examples/oidc-watch.config.yaml. It is
- * validated here, before anything is built: a bad config stops synthesis with the key named.
+ * The config file: `-c config=PATH`, else OIDC_WATCH_CONFIG_FILE, else ./oidc-watch.config.yaml; without one of
+ * them synthesis stops (the example policy is used only when named: `-c config=examples/oidc-watch.config.yaml`).
+ * It is validated here, before anything is built: a bad config stops synthesis with the key named.
  *
  * Organization mode (optional): `-c organizationId=o-...` adds a central bus the organization's accounts may forward
  * to; `-c forwardToBusArn=<that bus>` adds the GitLabOidcWatchForwarder stack to deploy in member accounts/regions.

@@ -3,13 +3,18 @@
  * deployment checks only the stack needs (values CloudWatch or Lambda would otherwise reject at deploy time, an hour
  * later). Every failure is a ConfigError naming the key and saying what would be valid.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type Config, type Deployment, DeploymentSchema } from '../lib/core/config';
 import { loadConfigText } from '../lib/core/config-text';
 import { ConfigError } from '../lib/core/errors';
 
-/** Used when neither `-c config=PATH` nor OIDC_WATCH_CONFIG_FILE is given, so a fresh clone synthesizes. */
-export const DEFAULT_CONFIG_FILE = 'examples/oidc-watch.config.yaml';
+/**
+ * The example policy. It watches demo roles, so deploying it by accident would miss the real ones: it is only ever
+ * used when named explicitly (`-c config=examples/oidc-watch.config.yaml`, as `npm run synth` and CI do).
+ */
+export const EXAMPLE_CONFIG_FILE = 'examples/oidc-watch.config.yaml';
+/** Picked up from the working directory when neither the context nor the environment names a file (as the CLI does). */
+export const LOCAL_CONFIG_FILE = 'oidc-watch.config.yaml';
 export const CONFIG_FILE_ENV = 'OIDC_WATCH_CONFIG_FILE';
 export const CONFIG_CONTEXT_KEY = 'config';
 
@@ -36,8 +41,15 @@ function isLogRetentionDays(days: number): days is LogRetentionDays {
   return (LOG_RETENTION_DAYS as readonly number[]).includes(days);
 }
 
-/** `-c config=PATH` wins, then OIDC_WATCH_CONFIG_FILE, then the example config. */
-export function resolveConfigPath(contextValue: unknown, env: NodeJS.ProcessEnv): string {
+/**
+ * `-c config=PATH` wins, then OIDC_WATCH_CONFIG_FILE, then ./oidc-watch.config.yaml when it exists. Anything else is
+ * a ConfigError: there is no silent default policy (issue 9: a deploy without `-c config=` used to ship the example).
+ */
+export function resolveConfigPath(
+  contextValue: unknown,
+  env: NodeJS.ProcessEnv,
+  exists: (path: string) => boolean = existsSync,
+): string {
   if (contextValue !== undefined) {
     if (typeof contextValue !== 'string' || contextValue.trim() === '') {
       throw new ConfigError(
@@ -49,7 +61,14 @@ export function resolveConfigPath(contextValue: unknown, env: NodeJS.ProcessEnv)
   }
   const fromEnv = env[CONFIG_FILE_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv;
-  return DEFAULT_CONFIG_FILE;
+  if (exists(LOCAL_CONFIG_FILE)) return LOCAL_CONFIG_FILE;
+  throw new ConfigError(
+    'no configuration for the stack: pass your policy with -c config=PATH (cdk synth|deploy -c ' +
+      `config=${LOCAL_CONFIG_FILE}), set ${CONFIG_FILE_ENV}, or create ./${LOCAL_CONFIG_FILE} (start from ` +
+      `${EXAMPLE_CONFIG_FILE}). The example policy watches demo roles only; to synthesize it on purpose, pass ` +
+      `-c config=${EXAMPLE_CONFIG_FILE}.`,
+    CONFIG_CONTEXT_KEY,
+  );
 }
 
 /** The Lambda budget the GitLab lookups must fit in: half the function timeout, in milliseconds. */

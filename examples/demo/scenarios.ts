@@ -64,6 +64,18 @@ export const DEMO_GITLAB: StandinData = {
       path_with_namespace: 'acme/platform/deploy',
       protected_branches: ['main', 'release/*'],
       protected_tags: ['v*'],
+      // The repository's branches and tags (a sub without ref_type is resolved against them). `v1.4.0` also exists
+      // as an unprotected branch: a branch named like a protected tag.
+      branches: [
+        'main',
+        'feature/quick-fix',
+        'feature/exfil',
+        'feature/new-api',
+        'release/2026.11',
+        'release/2026.12',
+        'v1.4.0',
+      ],
+      tags: ['v1.4.0'],
     },
     // The payments deploy project (pinned id 5151) was renamed; a new project (6161) took its old path.
     {

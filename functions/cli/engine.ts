@@ -1,62 +1,13 @@
 /**
- * Wiring shared by `evaluate`, `hunt` and the demo: config -> GitLab tokens -> GitLab directory -> evaluator, and the
- * loop that judges a record source with bounded concurrency while keeping the source's order in the output.
+ * The loop that judges a record source for `evaluate`, `hunt` and the demo with bounded concurrency while keeping the
+ * source's order in the output. The engine itself comes from the composition module (lib/composition).
  */
-import type { Config } from '../../lib/core/config';
-import { createEvaluator } from '../../lib/core/correlate';
-import { InputError, type OidcWatchError } from '../../lib/core/errors';
-import type { GitLabStats } from '../../lib/core/gitlab-port';
 import type { RoleAssumption } from '../../lib/core/assumption';
-import type { Logger } from '../../lib/core/logger';
+import { InputError, type OidcWatchError, errorMessage } from '../../lib/core/errors';
 import type { RecordSource } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createGitLabDirectory } from '../../lib/adapters/gitlab';
-import { createSecretReader } from '../../lib/adapters/secrets';
-import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
+import type { Engine } from '../../lib/composition';
 import type { RunCounts } from './output';
-
-export interface Engine {
-  readonly evaluator: ReturnType<typeof createEvaluator>;
-  gitlabStats(): GitLabStats;
-}
-
-export interface EngineOptions {
-  readonly env: NodeJS.ProcessEnv;
-  readonly logger?: Logger;
-  /** false only for the benchmark's naive baseline. */
-  readonly cache?: boolean;
-  /** Reads `{secretArn}` / `{secretName}` token sources; default: Secrets Manager with the usual AWS credentials. */
-  readonly readSecret?: (id: string) => Promise<string>;
-}
-
-/** A Secrets Manager reader created on first use only: most CLI runs take their token from the environment. */
-function lazySecretsManagerReader(): (id: string) => Promise<string> {
-  let reader: ((id: string) => Promise<string>) | undefined;
-  return (id) => {
-    reader ??= createSecretReader(new SecretsManagerClient({}));
-    return reader(id);
-  };
-}
-
-export async function buildEngine(config: Config, options: EngineOptions): Promise<Engine> {
-  const tokens = new Map<string, string | undefined>();
-  for (const issuer of config.trustedIssuers) {
-    tokens.set(
-      issuer.issuer,
-      await resolveGitLabToken(issuer.token, {
-        env: options.env,
-        readSecret: options.readSecret ?? lazySecretsManagerReader(),
-      }),
-    );
-  }
-  const directory = createGitLabDirectory(config.trustedIssuers, tokens, {
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.cache === undefined ? {} : { cache: options.cache }),
-  });
-  const evaluator = createEvaluator({ config, gitlab: directory });
-  return { evaluator, gitlabStats: () => directory.stats() };
-}
 
 export interface JudgeHandlers {
   onVerdict(v: Verdict): void | Promise<void>;
@@ -86,7 +37,7 @@ export async function judgeSource(
       await handlers.onVerdict(s.verdict);
     } else {
       counts.errors += 1;
-      const reason = s.error instanceof Error ? s.error.message : String(s.error);
+      const reason = errorMessage(s.error);
       handlers.onError(
         new InputError(
           `evaluation failed for event ${s.assumption.eventId}: ${reason}`,

@@ -14,22 +14,28 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
+import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core/cloudtrail';
 import type { Config } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
-import { InputError } from '../../lib/core/errors';
+import { InputError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
+import type { PublicationOutcome } from '../../lib/core/ports';
 import type { VerdictKind } from '../../lib/core/verdict';
-import { createService, type ServiceClients } from '../shared/service';
-import type { CorrelatorSettings } from './settings';
 
 export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL_DETAIL_TYPE, unknown>;
 
 export type CorrelatorOutcome =
   | { readonly outcome: 'skipped'; readonly eventName: string }
   | { readonly outcome: 'malformed'; readonly error: string }
-  | { readonly outcome: 'dispatched'; readonly eventId: string; readonly verdict: VerdictKind };
+  | {
+      readonly outcome: 'dispatched';
+      readonly eventId: string;
+      readonly verdict: VerdictKind;
+      /** What responders were told: a first alert, an update, or nothing new. */
+      readonly publication: PublicationOutcome['action'];
+    };
 
 export type CorrelatorHandler = (
   event: CloudTrailApiCallEvent,
@@ -43,7 +49,7 @@ export interface HandlerLogger extends Logger {
 
 export interface CorrelatorDeps {
   readonly config: Config;
-  readonly settings: CorrelatorSettings;
+  readonly settings: ServiceSettings;
   readonly clients: ServiceClients;
   readonly logger: HandlerLogger;
   readonly metrics: Metrics;
@@ -69,10 +75,6 @@ const EventBridgeEnvelope = z
     detail: z.record(z.string(), z.unknown()),
   })
   .loose();
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
@@ -139,8 +141,20 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
         },
         'assumption judged',
       );
-      await dispatchVerdict(verdict, { alerts, decisions, logger: log });
-      return { outcome: 'dispatched', eventId: verdict.eventId, verdict: verdict.verdict };
+      const publication = await dispatchVerdict(verdict, {
+        alerts,
+        decisions,
+        logger: log,
+        trigger: 'live',
+        now: deps.now,
+      });
+      metrics.countPublication(publication.action);
+      return {
+        outcome: 'dispatched',
+        eventId: verdict.eventId,
+        verdict: verdict.verdict,
+        publication: publication.action,
+      };
     } catch (cause) {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;

@@ -9,12 +9,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createMetrics } from '../../lib/adapters/metrics';
+import { readServiceSettings } from '../../lib/composition';
 import { loadEmbeddedConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { createHandler, type CorrelatorHandler } from './correlator';
-import { readCorrelatorSettings } from './settings';
 
-const settings = readCorrelatorSettings(process.env);
+const settings = readServiceSettings(process.env);
 const logger = createLogger({ level: settings.logLevel, base: { function: 'correlator' } });
 // Written literally: esbuild's `define` replaces this expression with the config validated at `cdk synth`.
 const config = loadEmbeddedConfig(process.env.OIDC_WATCH_CONFIG);

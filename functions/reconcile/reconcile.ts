@@ -12,15 +12,15 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
-import { OidcWatchError } from '../../lib/core/errors';
+import { OidcWatchError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
-import { lookupEventsSource, type Sleep } from '../../lib/sources/lookup-events';
-import type { CorrelatorSettings } from '../correlator/settings';
-import { createService, type ServiceClients } from '../shared/service';
+import type { Sleep } from '../../lib/resilience';
+import { lookupEventsSource } from '../../lib/sources/lookup-events';
 
 /**
  * Events younger than this are left to the live path: CloudTrail delivers to EventBridge within minutes, and
@@ -45,7 +45,7 @@ export class ReconcileIncompleteError extends OidcWatchError {}
 
 export interface ReconcileDeps {
   readonly config: Config;
-  readonly settings: CorrelatorSettings;
+  readonly settings: ServiceSettings;
   readonly clients: ServiceClients & {
     readonly cloudTrailFor: (region: string) => Pick<CloudTrailClient, 'send'>;
   };
@@ -99,14 +99,21 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
           alerts,
           decisions,
           logger: log,
+          trigger: 'reconcile',
+          unverifiedMaxAgeMs: reconcileSettings.unverifiedMaxAgeHours * 3600_000,
+          now: deps.now,
           concurrency: deps.concurrency,
           signal,
-          onVerdict: (v) => metrics.countVerdict(v.verdict),
+          onVerdict: (v, publication) => {
+            metrics.countVerdict(v.verdict);
+            metrics.countPublication(publication.action);
+          },
         },
       );
       const stats = gitlab.stats();
       metrics.recordGitLab({ requests: stats.requests, failures: stats.failures, latencyMs: 0 });
       for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
+      metrics.countAgedOut(result.counts.agedOut);
       if (result.inputErrors.length > 0) {
         // The messages name the field that was wrong, never the record's content.
         log.error({ inputErrors: result.inputErrors }, 'CloudTrail returned records that could not be read');
@@ -128,7 +135,7 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
       return summary;
     } catch (cause) {
       log.error(
-        { error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) },
+        { error: describeError(cause) },
         'reconciliation did not complete; the next run covers the same window',
       );
       throw cause;

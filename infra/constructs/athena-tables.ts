@@ -18,11 +18,14 @@ import {
   decisionTableDefinition,
   DEFAULT_DATABASE,
   DEFAULT_WORKGROUP,
+  DECISION_LATEST_COLUMNS,
+  DECISION_LATEST_VIEW,
   type ExternalTableDefinition,
   glueType,
   type HiveField,
   namedQueries,
   type NamedQuerySpec,
+  prestoViewJson,
 } from '../../lib/athena';
 import type { Config } from '../../lib/core/config';
 
@@ -90,6 +93,28 @@ export function glueTableInput(def: ExternalTableDefinition): CfnTable.TableInpu
 }
 
 /**
+ * A Glue view in the form Athena writes for CREATE VIEW: the Presto view (SQL and Presto column types) base64-encoded
+ * in ViewOriginalText, the Hive column types in the storage descriptor.
+ * See: https://docs.aws.amazon.com/athena/latest/ug/views.html
+ */
+export function glueViewInput(database: string): CfnTable.TableInputProperty {
+  const encoded = Buffer.from(prestoViewJson(database, DECISION_TABLE), 'utf8').toString('base64');
+  return {
+    name: DECISION_LATEST_VIEW,
+    description: 'gitlab-oidc-watch: the standing verdict of each event (one row per CloudTrail eventID)',
+    tableType: 'VIRTUAL_VIEW',
+    parameters: { presto_view: 'true', comment: 'Presto View' },
+    viewOriginalText: `/* Presto View: ${encoded} */`,
+    viewExpandedText: '/* Presto View */',
+    partitionKeys: [],
+    storageDescriptor: {
+      columns: DECISION_LATEST_COLUMNS.map((c) => ({ name: c.name, type: c.hive, comment: c.comment })),
+      serdeInfo: {},
+    },
+  };
+}
+
+/**
  * Athena over the service's history: a Glue database with the CloudTrail table (partition projection on account,
  * region and day, single-account or organization trail layout) and the decision-log table (projection on the event
  * day), a workgroup that enforces its own settings (SSE-S3 encrypted results in a dedicated bucket, a bytes-scanned
@@ -107,6 +132,8 @@ export class AthenaTables extends Construct {
   public readonly database: CfnDatabase;
   public readonly cloudTrailTable: CfnTable;
   public readonly decisionTable: CfnTable;
+  /** One row per event: the standing verdict (lib/athena/views.ts). */
+  public readonly decisionLatestView: CfnTable;
   public readonly queries: readonly NamedQuerySpec[];
   /** Attach to the analysts' role: hunts and saved queries in this workgroup. */
   public readonly huntPolicy: ManagedPolicy;
@@ -148,6 +175,14 @@ export class AthenaTables extends Construct {
       ),
     });
     this.decisionTable.addResourceDependency(this.database);
+
+    // "Latest verdict per event" over the history table: a Glue view as Athena itself stores one.
+    this.decisionLatestView = new CfnTable(this, 'DecisionLatestView', {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: glueViewInput(this.databaseName),
+    });
+    this.decisionLatestView.addResourceDependency(this.decisionTable);
 
     this.resultsBucket = new Bucket(this, 'Results', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -211,6 +246,7 @@ export class AthenaTables extends Construct {
       named.addResourceDependency(this.workGroup);
       named.addResourceDependency(this.cloudTrailTable);
       named.addResourceDependency(this.decisionTable);
+      named.addResourceDependency(this.decisionLatestView);
     }
 
     this.huntPolicy = this.createHuntPolicy(props);
@@ -218,7 +254,7 @@ export class AthenaTables extends Construct {
 
   /**
    * What `oidc-watch hunt --source athena` (and the saved queries in the console) need: run queries in this workgroup
-   * only, read the two tables, the trail's objects and the verdicts, write and read query results. Attach it to the
+   * only, read the two tables and the view, the trail's objects and the verdicts, write and read query results. Attach it to the
    * analysts' role.
    * See: https://docs.aws.amazon.com/athena/latest/ug/example-policies-workgroup.html
    * See: https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html (results location permissions)
@@ -266,6 +302,11 @@ export class AthenaTables extends Construct {
               service: 'glue',
               resource: 'table',
               resourceName: `${this.databaseName}/${DECISION_TABLE}`,
+            }),
+            stack.formatArn({
+              service: 'glue',
+              resource: 'table',
+              resourceName: `${this.databaseName}/${DECISION_LATEST_VIEW}`,
             }),
           ],
         }),

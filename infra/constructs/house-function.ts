@@ -5,14 +5,13 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Config } from '../../lib/core/config';
+import { embeddedConfigDefine, LAMBDA_BUNDLE } from '../bundling';
 import type { LogRetentionDays } from '../config';
 
 /** Names every function of the service reports under (Powertools service dimension, log field). */
 export const SERVICE_NAME = 'gitlab-oidc-watch';
 /** The CloudWatch namespace of the service's custom metrics (Powertools Metrics, EMF). */
 export const METRICS_NAMESPACE = 'GitLabOidcWatch';
-/** The name under which the validated config is compiled into every bundle. */
-export const EMBEDDED_CONFIG_VARIABLE = 'process.env.OIDC_WATCH_CONFIG';
 
 export interface HouseFunctionProps extends Omit<
   NodejsFunctionProps,
@@ -95,18 +94,15 @@ export class HouseFunction extends NodejsFunction {
       },
       bundling: {
         forceDockerBundling: false,
-        minify: true,
+        minify: LAMBDA_BUNDLE.minify,
         sourceMap: true,
-        // Mappings are enough for stack traces; embedding the sources would double the asset.
-        sourcesContent: false,
-        target: 'node22',
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+        target: LAMBDA_BUNDLE.target,
         format: OutputFormat.CJS,
-        mainFields: ['module', 'main'],
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
         bundleAwsSDK: true,
         externalModules: [],
-        // A JSON string literal: esbuild substitutes it for every read of process.env.OIDC_WATCH_CONFIG.
-        // See: https://esbuild.github.io/api/#define
-        define: { [EMBEDDED_CONFIG_VARIABLE]: JSON.stringify(JSON.stringify(config)) },
+        define: embeddedConfigDefine(config),
       },
     });
 

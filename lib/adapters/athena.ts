@@ -5,7 +5,6 @@
  * See: https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html
  * See: https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   type AthenaClient,
   GetQueryExecutionCommand,
@@ -18,6 +17,14 @@ import type { AthenaExecution, AthenaQueryInput, AthenaRow, AthenaRunOptions } f
 import { OidcWatchError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { silentLogger } from '../core/logger';
+import {
+  abortReason,
+  type AttemptResult,
+  exponentialBackoff,
+  type Sleep,
+  sleep as realSleep,
+  withRetry,
+} from '../resilience';
 
 /** The query ended FAILED or CANCELLED; `reason` is Athena's StateChangeReason. */
 export class AthenaQueryError extends OidcWatchError {
@@ -59,16 +66,8 @@ export interface AthenaQueryRunnerOptions {
   readonly logger?: Pick<Logger, 'debug' | 'warn'>;
 }
 
-const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  await delay(ms, undefined, signal === undefined ? undefined : { signal });
-};
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
-}
-
 export class AthenaQueryRunner {
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: Sleep;
   private readonly now: () => number;
   private readonly pollInitialMs: number;
   private readonly pollMaxMs: number;
@@ -81,7 +80,7 @@ export class AthenaQueryRunner {
     private readonly client: Pick<AthenaClient, 'send'>,
     options: AthenaQueryRunnerOptions = {},
   ) {
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? realSleep;
     this.now = options.now ?? Date.now;
     this.pollInitialMs = options.pollInitialMs ?? 500;
     this.pollMaxMs = options.pollMaxMs ?? 5_000;
@@ -97,7 +96,34 @@ export class AthenaQueryRunner {
     const deadlineAt = this.now() + deadlineMs;
     const signal = options.signal;
     if (signal?.aborted) throw abortReason(signal);
+    const id = await this.start(query, signal);
+    const guard = { id, deadlineAt, deadlineMs, signal };
+    // Polling is the shared retry loop with no attempt cap: "still running" is retried until the deadline.
+    return withRetry(() => this.poll(guard), {
+      maxRetries: Number.POSITIVE_INFINITY,
+      backoff: exponentialBackoff({
+        baseMs: this.pollInitialMs,
+        factor: this.pollFactor,
+        maxMs: this.pollMaxMs,
+        jitter: 'none',
+      }),
+      deadlineAt,
+      now: this.now,
+      sleep: this.sleep,
+      signal,
+      giveUp: async (why) => {
+        await this.stop(id);
+        if (why.reason === 'aborted') return signal ? abortReason(signal) : why.cause;
+        return new AthenaDeadlineError(
+          `Athena query ${id} did not finish within ${deadlineMs} ms; it was stopped`,
+          id,
+          deadlineMs,
+        );
+      },
+    });
+  }
 
+  private async start(query: AthenaQueryInput, signal: AbortSignal | undefined): Promise<string> {
     const started = await this.client.send(
       new StartQueryExecutionCommand({
         QueryString: query.sql,
@@ -120,51 +146,49 @@ export class AthenaQueryRunner {
         null,
       );
     this.logger.debug({ queryExecutionId: id, workGroup: query.workGroup }, 'athena query started');
+    return id;
+  }
 
-    const guard = { id, deadlineAt, deadlineMs, signal };
-    let wait = this.pollInitialMs;
-    for (;;) {
-      await this.checkBudget(guard, 0);
-      const out = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), {
-        abortSignal: signal,
-      });
-      const status = out.QueryExecution?.Status;
-      const state = status?.State;
-      switch (state) {
-        case 'SUCCEEDED': {
-          const scanned = out.QueryExecution?.Statistics?.DataScannedInBytes;
-          return {
-            queryExecutionId: id,
-            dataScannedBytes: typeof scanned === 'number' ? scanned : null,
-            rows: () => this.readRows(guard),
-          };
-        }
-        case 'FAILED':
-        case 'CANCELLED': {
-          const reason = status?.StateChangeReason ?? null;
-          throw new AthenaQueryError(
-            `Athena query ${id} ${state.toLowerCase()}${reason ? `: ${reason}` : ''}`,
-            id,
-            state,
-            reason,
-          );
-        }
-        case 'QUEUED':
-        case 'RUNNING':
-        case undefined:
-          // Not started yet or still scanning: wait with backoff, inside the deadline.
-          await this.checkBudget(guard, wait);
-          await this.sleep(wait, signal);
-          wait = Math.min(Math.round(wait * this.pollFactor), this.pollMaxMs);
-          break;
-        default:
-          throw new AthenaQueryError(
-            `Athena query ${id} is in an unknown state ${String(state)}`,
-            id,
-            'UNKNOWN',
-            null,
-          );
+  /** One GetQueryExecution: done when SUCCEEDED, retried while QUEUED/RUNNING, an error when it ended otherwise. */
+  private async poll(guard: Guard): Promise<AttemptResult<AthenaExecution>> {
+    await this.checkBudget(guard, 0);
+    const out = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: guard.id }), {
+      abortSignal: guard.signal,
+    });
+    const status = out.QueryExecution?.Status;
+    const state = status?.State;
+    switch (state) {
+      case 'SUCCEEDED': {
+        const scanned = out.QueryExecution?.Statistics?.DataScannedInBytes;
+        const execution: AthenaExecution = {
+          queryExecutionId: guard.id,
+          dataScannedBytes: typeof scanned === 'number' ? scanned : null,
+          rows: () => this.readRows(guard),
+        };
+        return { kind: 'done', value: execution };
       }
+      case 'FAILED':
+      case 'CANCELLED': {
+        const reason = status?.StateChangeReason ?? null;
+        throw new AthenaQueryError(
+          `Athena query ${guard.id} ${state.toLowerCase()}${reason ? `: ${reason}` : ''}`,
+          guard.id,
+          state,
+          reason,
+        );
+      }
+      case 'QUEUED':
+      case 'RUNNING':
+      case undefined:
+        // Not started yet or still scanning: polled again with backoff, inside the deadline.
+        return { kind: 'retry', problem: `query ${state ?? 'not started'}` };
+      default:
+        throw new AthenaQueryError(
+          `Athena query ${guard.id} is in an unknown state ${String(state)}`,
+          guard.id,
+          'UNKNOWN',
+          null,
+        );
     }
   }
 

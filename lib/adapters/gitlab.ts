@@ -152,6 +152,7 @@ export class GitLabAdapter implements GitLabPort {
   >();
   private cacheHits = 0;
   private failures = 0;
+  private authFailures = 0;
 
   public constructor(o: GitLabAdapterOptions) {
     let api: URL;
@@ -191,6 +192,7 @@ export class GitLabAdapter implements GitLabPort {
       cacheHits: this.cacheHits,
       retries: this.http.retries,
       failures: this.failures,
+      authFailures: this.authFailures,
     };
   }
 
@@ -547,11 +549,13 @@ export class GitLabAdapter implements GitLabPort {
           ),
         };
       case 401:
+        this.authFailures += 1;
         return this.unavailable(
           what,
           `GitLab refused the token (401 ${error.gitlabMessage.replace(/^401\s*/, '')}): it is missing, expired, revoked or wrong for this instance; could not tell`,
         );
       case 403:
+        this.authFailures += 1;
         return this.unavailable(
           what,
           `GitLab answered 403 Forbidden: the token lacks the read_api scope or access to this project; could not tell`,
@@ -613,13 +617,14 @@ export function createGitLabDirectory(
   return {
     forIssuer: (issuer) => adapters.get(normalizeIssuer(issuer)),
     stats: () => {
-      const total = { requests: 0, cacheHits: 0, retries: 0, failures: 0 };
+      const total = { requests: 0, cacheHits: 0, retries: 0, failures: 0, authFailures: 0 };
       for (const adapter of adapters.values()) {
         const s = adapter.stats();
         total.requests += s.requests;
         total.cacheHits += s.cacheHits;
         total.retries += s.retries;
         total.failures += s.failures;
+        total.authFailures += s.authFailures;
       }
       return total;
     },

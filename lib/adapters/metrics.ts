@@ -5,6 +5,7 @@
  * See: https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { PublicationOutcome } from '../core/ports';
 import type { VerdictKind } from '../core/verdict';
 
 export const METRICS_NAMESPACE = 'GitLabOidcWatch';
@@ -21,6 +22,15 @@ export const METRIC_NAMES = {
   gitLabRequests: 'GitLabRequests',
   gitLabFailures: 'GitLabFailures',
   gitLabLatencyMs: 'GitLabLatencyMs',
+  // --- issue 9 (rel) -----------------------------------------------------------------------------------------
+  /** GitLab answered 401/403: the token is missing, revoked, expired or lacks read_api (not an outage). */
+  gitLabAuthFailures: 'GitLabAuthFailures',
+  /** UPDATE messages published (a verdict people saw changed). */
+  alertUpdates: 'AlertUpdates',
+  /** `unverified` events reconciliation stopped re-judging (deployment.reconcile.unverifiedMaxAgeHours). */
+  unverifiedAgedOut: 'UnverifiedAgedOut',
+  /** Failed checks of the function's own set-up at init (token not set or refused, API not at apiUrl...). */
+  selfCheckFailures: 'SelfCheckFailures',
 } as const;
 
 const VERDICT_METRIC: Readonly<Record<VerdictKind, string>> = {
@@ -34,12 +44,20 @@ export interface ServiceMetrics {
   countVerdict(kind: VerdictKind): void;
   countMalformedEvent(): void;
   countSkippedEvent(): void;
-  /** GitLab work done for one event: requests sent, requests that failed, time spent judging with GitLab. */
+  /**
+   * GitLab work done for one event: requests sent, requests that failed, of which refused as unauthenticated or
+   * forbidden (401/403), time spent judging with GitLab.
+   */
   recordGitLab(usage: {
     readonly requests: number;
     readonly failures: number;
+    readonly authFailures?: number;
     readonly latencyMs: number;
   }): void;
+  countPublication(action: PublicationOutcome['action']): void;
+  countAgedOut(count: number): void;
+  /** The init self-check: failed checks (0 records a healthy start, so the alarm can also clear). */
+  recordSelfCheck(failures: number): void;
   /** Writes the buffered metrics (one EMF line) and clears the buffer. Call once per invocation, also on failure. */
   flush(): void;
 }
@@ -59,11 +77,21 @@ export function createServiceMetrics(metrics: Metrics): ServiceMetrics {
     countSkippedEvent() {
       metrics.addMetric(METRIC_NAMES.skippedEvents, MetricUnit.Count, 1);
     },
-    recordGitLab({ requests, failures, latencyMs }) {
+    recordGitLab({ requests, failures, authFailures = 0, latencyMs }) {
       if (requests <= 0) return;
       metrics.addMetric(METRIC_NAMES.gitLabRequests, MetricUnit.Count, requests);
       metrics.addMetric(METRIC_NAMES.gitLabFailures, MetricUnit.Count, failures);
+      metrics.addMetric(METRIC_NAMES.gitLabAuthFailures, MetricUnit.Count, authFailures);
       metrics.addMetric(METRIC_NAMES.gitLabLatencyMs, MetricUnit.Milliseconds, Math.round(latencyMs));
+    },
+    countPublication(action) {
+      if (action === 'update') metrics.addMetric(METRIC_NAMES.alertUpdates, MetricUnit.Count, 1);
+    },
+    countAgedOut(count) {
+      if (count > 0) metrics.addMetric(METRIC_NAMES.unverifiedAgedOut, MetricUnit.Count, count);
+    },
+    recordSelfCheck(failures) {
+      metrics.addMetric(METRIC_NAMES.selfCheckFailures, MetricUnit.Count, failures);
     },
     flush() {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

@@ -16,6 +16,7 @@ export interface HiveField {
 
 export const STRING: HiveType = { kind: 'primitive', name: 'string' };
 export const BIGINT: HiveType = { kind: 'primitive', name: 'bigint' };
+export const INT: HiveType = { kind: 'primitive', name: 'int' };
 export const struct = (...fields: HiveField[]): HiveType => ({ kind: 'struct', fields });
 export const array = (element: HiveType): HiveType => ({ kind: 'array', element });
 export const map = (key: HiveType, value: HiveType): HiveType => ({ kind: 'map', key, value });

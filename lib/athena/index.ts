@@ -26,6 +26,14 @@ export {
   DEFAULT_WORKGROUP,
   type ExternalTableDefinition,
 } from './tables';
+export {
+  createDecisionLatestViewStatement,
+  DECISION_LATEST_COLUMNS,
+  DECISION_LATEST_VIEW,
+  decisionLatestViewSql,
+  prestoViewJson,
+  type ViewColumn,
+} from './views';
 export { namedQueries, type NamedQueryOptions, type NamedQuerySpec } from './named-queries';
 export {
   cloudTrailTime,

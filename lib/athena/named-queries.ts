@@ -1,6 +1,7 @@
 /** The named queries saved in the Athena workgroup, built from the validated configuration only. */
 import { likeLiteral, sqlIdentifier, sqlStringLiteral } from './literals';
 import { PROVIDER, ROLE_ARN, SUBJECT } from './tables';
+import { DECISION_LATEST_VIEW } from './views';
 
 export interface NamedQuerySpec {
   /** Stable key, used for construct IDs and the README. */
@@ -110,7 +111,9 @@ WHERE ${deliveryDayFilter(days)}
   AND errorcode IS NOT NULL
 ORDER BY eventtime DESC`;
 
-  const verdictsBySeverity = `-- Verdicts by severity over time (last ${days} days), from the decision log.
+  const latest = `${sqlIdentifier(o.database)}.${sqlIdentifier(DECISION_LATEST_VIEW)}`;
+  const verdictsBySeverity = `-- Verdicts by severity over time (last ${days} days): one standing verdict per event
+-- (view ${DECISION_LATEST_VIEW}), however many times the event was evaluated.
 SELECT
   dt,
   verdict,
@@ -118,7 +121,7 @@ SELECT
   count(*) AS verdicts,
   count(DISTINCT rolearn) AS roles,
   count(DISTINCT projectid) AS projects
-FROM ${dl}
+FROM ${latest}
 WHERE dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
 GROUP BY dt, verdict, severity
 ORDER BY dt DESC,
@@ -151,6 +154,27 @@ WHERE c.${deliveryDayFilter(days)}
   AND d.eventid IS NULL
 ORDER BY c.eventtime DESC`;
 
+  // The full history of every event whose standing verdict changed after its first alert (an UPDATE was sent).
+  const changed = `-- Verdict history of events that received an UPDATE (last ${days} days), every evaluation in order.
+SELECT
+  h.eventid,
+  h.recordedat,
+  h.trigger,
+  h.verdict,
+  h.severity,
+  array_join(transform(h.findings, x -> x.code), ',') AS findings,
+  h.publication.action AS publication,
+  h.publication.reason AS reason,
+  h.publication.sequence AS message,
+  h.publication.messageid AS message_id,
+  h.standing.verdict AS standing_verdict
+FROM ${dl} h
+JOIN ${latest} l ON l.dt = h.dt AND l.eventid = h.eventid
+WHERE h.dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
+  AND l.dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
+  AND l.messages > 1
+ORDER BY h.eventid, h.recordedat`;
+
   return [
     {
       key: 'assumptions-by-project-ref',
@@ -167,8 +191,14 @@ ORDER BY c.eventtime DESC`;
     {
       key: 'verdicts-by-severity',
       name: 'oidc-watch: verdicts by severity over time',
-      description: `Decision-log verdicts per day, verdict and severity, last ${days} days`,
+      description: `Standing verdicts (one per event) per day, verdict and severity, last ${days} days`,
       sql: verdictsBySeverity,
+    },
+    {
+      key: 'verdict-updates',
+      name: 'oidc-watch: verdict history of updated events',
+      description: `Every evaluation of the events whose verdict changed after the first alert, last ${days} days`,
+      sql: changed,
     },
     {
       key: 'events-without-verdict',

@@ -2,7 +2,7 @@
  * Table definitions for CloudTrail history and the decision log. The CDK construct turns a definition into a Glue
  * CfnTable, the README shows the same definition as CREATE EXTERNAL TABLE text, so the two cannot drift.
  */
-import { array, BIGINT, ddlType, f, type HiveField, map, STRING, struct } from './hive';
+import { array, BIGINT, ddlType, f, type HiveField, INT, map, STRING, struct } from './hive';
 import { sqlIdentifier, sqlStringLiteral } from './literals';
 import type { Deployment } from '../core/config';
 
@@ -176,6 +176,25 @@ export const DECISION_COLUMNS: readonly HiveField[] = [
   ),
   f('projectid', BIGINT),
   f('evaluatedat'),
+  // One record per evaluation (issue 9): absent (null) on records written before the decision history.
+  f('recordid', STRING, 'unique per evaluation: <recordedAt>.<verdict>.<nonce>, the end of the object key'),
+  f('recordedat', STRING, 'when the evaluation was recorded, after its publication decision'),
+  f('trigger', STRING, 'live | reconcile | cli'),
+  f(
+    'publication',
+    struct(
+      f('action', STRING, 'initial | update | none'),
+      f('reason'),
+      f('sequence', INT),
+      f('messageid'),
+      f('refersto', STRING, 'SNS MessageId of the first alert of the event'),
+    ),
+  ),
+  f(
+    'standing',
+    struct(f('verdict'), f('severity'), f('sequence', INT), f('alertcodes', array(STRING))),
+    'what responders were told about the event after this evaluation',
+  ),
 ];
 
 export interface DecisionTableSettings {
@@ -188,8 +207,9 @@ export interface DecisionTableSettings {
 }
 
 /**
- * The decision log (`<prefix>dt=YYYY-MM-DD/<eventId>.json`, see lib/core/ports.ts decisionLogKey) as a table with
- * date projection on `dt`, the EVENT day in UTC.
+ * The decision history (`<prefix>dt=YYYY-MM-DD/<eventId>.<recordedAt>.<verdict>.<nonce>.json`, one object per
+ * evaluation, see lib/core/ports.ts decisionRecordKey) as a table with date projection on `dt`, the EVENT day in UTC.
+ * Every row is one evaluation: the full history. DECISION_LATEST_VIEW gives one row per event.
  * See: https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
  */
 export function decisionTableDefinition(
@@ -201,7 +221,8 @@ export function decisionTableDefinition(
   const root = `s3://${s.bucket}/${s.prefix}`;
   return {
     name,
-    description: 'gitlab-oidc-watch verdicts, one per CloudTrail eventID, partitioned by event day',
+    description:
+      'gitlab-oidc-watch verdict history: one row per evaluation of a CloudTrail event, partitioned by event day',
     columns: DECISION_COLUMNS,
     partitionKeys: [f('dt', STRING, 'event day, yyyy-MM-dd (UTC)')],
     location: root,

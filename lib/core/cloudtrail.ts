@@ -14,6 +14,7 @@
 import * as z from 'zod';
 import type { RoleAssumption } from './assumption';
 import { InputError } from './errors';
+import { ACCOUNT_ID_PATTERN } from './aws-names';
 
 export const WEB_IDENTITY_EVENT_NAME = 'AssumeRoleWithWebIdentity';
 
@@ -291,7 +292,7 @@ function unwrap(value: unknown, where: RecordLocation): Unwrapped {
 function accountFromArn(arn: string): string | null {
   const parts = arn.split(':');
   const account = parts[4];
-  return parts.length >= 6 && account !== undefined && /^[0-9]{12}$/.test(account) ? account : null;
+  return parts.length >= 6 && account !== undefined && ACCOUNT_ID_PATTERN.test(account) ? account : null;
 }
 
 function endpointTypeOf(value: string | null | undefined): 'global' | 'regional' | null {

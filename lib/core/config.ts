@@ -6,6 +6,7 @@
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './aws-names';
 
 const issuerUrl = z
   .string()
@@ -24,12 +25,25 @@ const GitLabTokenSource = z
     'Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.',
   );
 
+// --- issue 9 (rel): config safety ------------------------------------------------------------------------------
+/**
+ * GitLab serves its REST API under `<instance URL>/api/v4`, on gitlab.com and on self-managed instances (also under a
+ * relative URL root such as /gitlab). See: https://docs.gitlab.com/api/rest/#how-to-use-the-api
+ */
+const API_V4_PATH = /^https?:\/\/[^/]+(\/[^?#]*)?\/api\/v4$/;
+// ---------------------------------------------------------------------------------------------------------------
+
 export const TrustedIssuerSchema = z
   .object({
     /** The token's `iss`, e.g. https://gitlab.com. Matched against the IAM OIDC provider URL in CloudTrail. */
     issuer: issuerUrl,
     /** The REST API base, e.g. https://gitlab.com/api/v4 (self-managed instances, proxies). */
-    apiUrl: issuerUrl,
+    apiUrl: issuerUrl.refine((u) => API_V4_PATH.test(u), {
+      message:
+        "must be GitLab's REST API base, ending in /api/v4 (e.g. https://gitlab.com/api/v4 or " +
+        'https://gitlab.example.com/gitlab/api/v4): the web address answers API lookups with 404 or HTML, which ' +
+        'would turn every production assumption into PROJECT_NOT_ALLOWED',
+    }),
     token: GitLabTokenSource.optional(),
     /** Per-lookup deadline, milliseconds, including retries. */
     lookupTimeoutMs: z.number().int().min(100).max(120_000).default(8_000),
@@ -195,10 +209,17 @@ export const ProductionRoleSchema = z
      * issuer the role does not name is UNTRUSTED_ISSUER, even one listed in ignoredIssuers.
      */
     allowedForeignIssuers: z.array(issuerUrl).default([]),
+    // --- issue 9 (rel): severity routing ---------------------------------------------------------------------
+    /**
+     * Severity of this role's `unverified` verdicts (GitLab could not answer, session name unparsed...). Default:
+     * the role's `severity`, so a subscription filtered to `critical` sees that a critical role could not be verified.
+     */
+    unverifiedSeverity: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+    // ---------------------------------------------------------------------------------------------------------
   })
   .strict();
 
-const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/, 'an AWS region such as us-east-1');
+const awsRegion = z.string().regex(REGION_PATTERN, 'an AWS region such as us-east-1');
 
 /** Deployment settings: read by `cdk synth` only; the CLI ignores them. */
 export const DeploymentSchema = z
@@ -227,10 +248,30 @@ export const DeploymentSchema = z
         schedule: z.string().default('cron(17 3 * * ? *)'),
         lookbackHours: z.number().int().min(1).max(2160).default(48),
         regions: z.array(awsRegion).min(1).default(['us-east-1']),
+        // --- issue 9 (rel): re-judging unverified verdicts -------------------------------------------------------
+        /**
+         * Events whose only verdicts are `unverified` are judged again by each run until one resolves, or until the
+         * event is older than this many hours (then they are counted as aged out and left as they are).
+         */
+        unverifiedMaxAgeHours: z.number().int().min(1).max(2160).default(72),
+        // -------------------------------------------------------------------------------------------------------
       })
       .strict()
       // prefault: an omitted section is parsed as {}, so the field defaults above apply (stated once).
       .prefault({}),
+    // --- issue 9 (rel): alarms ----------------------------------------------------------------------------------
+    /** Thresholds of the operations alarms. */
+    alarms: z
+      .object({
+        /**
+         * Alarm when more than this percentage of the production-role verdicts of 15 minutes are `unverified`
+         * (GitLab unreachable, token revoked, rate limited...). 0 alarms on any unverified verdict.
+         */
+        unverifiedRatePercent: z.number().min(0).max(100).default(10),
+      })
+      .strict()
+      .prefault({}),
+    // -----------------------------------------------------------------------------------------------------------
     /** Athena over CloudTrail history: omitted means no Glue tables. */
     athena: z
       .object({
@@ -242,7 +283,7 @@ export const DeploymentSchema = z
           .string()
           .regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5')
           .optional(),
-        accounts: z.array(z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID')).min(1),
+        accounts: z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'a 12-digit account ID')).min(1),
         regions: z.array(awsRegion).min(1),
         /** Earliest date for partition projection, yyyy/MM/dd. */
         projectionStartDate: z

@@ -16,7 +16,7 @@ import type { Config } from './config';
 import { CHECKS, SAFETY_NET } from './checks';
 import type { CheckContext, GitLabFacts } from './checks/check';
 import { emptyFacts, gatherFacts } from './facts';
-import type { GitLabDirectory, GitLabPort, Lookup } from './gitlab-port';
+import { unavailableGitLabPort, type GitLabDirectory } from './gitlab-port';
 import { selectMintingPipeline } from './provenance/candidates';
 import { compilePolicy, type CompiledPolicy } from './policy';
 import { compileSessionNamePatterns, parseSessionName, type CompiledSessionPatterns } from './session-name';
@@ -54,26 +54,6 @@ function sessionPatternsFor(config: Config): CompiledSessionPatterns {
     compiledPatterns.set(config, patterns);
   }
   return patterns;
-}
-
-/** Stands in for the port of a trusted issuer that has no GitLab client: every lookup is `unavailable`. */
-function unavailablePort(detail: string): GitLabPort {
-  const answer = <T>(): Promise<Lookup<T>> => Promise.resolve({ status: 'unavailable', detail });
-  return {
-    getPipeline: answer,
-    getProject: answer,
-    listProtectedBranches: answer,
-    listProtectedTags: answer,
-    getMergeRequest: answer,
-    listPipelines: answer,
-    listPipelineJobs: answer,
-    getPipelineUpstream: answer,
-    listPipelineBridges: answer,
-    getBranch: answer,
-    getTag: answer,
-    listDeployments: answer,
-    listProtectedEnvironments: answer,
-  };
 }
 
 /**
@@ -206,7 +186,7 @@ export function createEvaluator(deps: EvaluationDeps): Evaluator {
       if (correlated && subject && trustedIssuer !== null) {
         const port =
           deps.gitlab.forIssuer(trustedIssuer) ??
-          unavailablePort(`no GitLab client is configured for issuer ${trustedIssuer}`);
+          unavailableGitLabPort(`no GitLab client is configured for issuer ${trustedIssuer}`);
         facts = await gatherFacts(port, deps.config, a, role, subject, session);
       }
 

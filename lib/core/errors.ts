@@ -32,13 +32,24 @@ export class InputError extends OidcWatchError {
   }
 }
 
+/** `Name: message` of an error (or the value as text), for logs and error details that must say what failed. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** The message of an error (or the value as text), for sentences that already name what failed. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A required environment variable is missing or invalid. */
 export class EnvironmentError extends OidcWatchError {
   public constructor(
     message: string,
     public readonly variable: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

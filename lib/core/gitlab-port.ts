@@ -216,4 +216,29 @@ export interface GitLabStats {
   readonly cacheHits: number;
   readonly retries: number;
   readonly failures: number;
+  /**
+   * Of the failures, those GitLab refused as unauthenticated or forbidden (401/403): the token is missing, revoked,
+   * expired or lacks read_api. Not an outage: surfaced separately so that it can alarm on its own.
+   */
+  readonly authFailures: number;
+}
+
+/** A GitLab port whose every lookup is `unavailable` with `detail` (no client, or a client that cannot be used). */
+export function unavailableGitLabPort(detail: string): GitLabPort {
+  const answer = <T>(): Promise<Lookup<T>> => Promise.resolve({ status: 'unavailable', detail });
+  return {
+    getPipeline: answer,
+    getProject: answer,
+    listProtectedBranches: answer,
+    listProtectedTags: answer,
+    getMergeRequest: answer,
+    listPipelines: answer,
+    listPipelineJobs: answer,
+    getPipelineUpstream: answer,
+    listPipelineBridges: answer,
+    getBranch: answer,
+    getTag: answer,
+    listDeployments: answer,
+    listProtectedEnvironments: answer,
+  };
 }

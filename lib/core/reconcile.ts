@@ -1,18 +1,25 @@
 /**
- * Reconciliation: judge the assumptions the live path missed. CloudTrail→EventBridge delivery is best effort, so
- * every assumption from a history source (LookupEvents, Athena, files) that has no verdict in the decision log is
- * evaluated by the same engine and dispatched through the same publishers as the live path.
+ * Reconciliation: judge the assumptions the live path missed, and re-judge the ones it could not verify.
+ * CloudTrail→EventBridge delivery is best effort, so every assumption from a history source (LookupEvents, Athena,
+ * files) is looked up in the decision history:
+ * - no record: judged now (missed by the live path);
+ * - only `unverified` records, event younger than `unverifiedMaxAgeMs`: judged again, so that a verdict GitLab could
+ *   not settle resolves (to an UPDATE of the unverified alert) once GitLab answers;
+ * - only `unverified` records, older: aged out (counted, left as it is: the unverified alert already went out);
+ * - any conclusive record (alert, ok, ignored): nothing to do, a re-evaluation could not change what was told.
+ * Everything judged goes through the same engine and the same publisher as the live path (lib/core/dispatch.ts).
  *
- * The decision log is written after the alert is published (lib/core/dispatch.ts), so "has a verdict" implies
- * "its alert went out". When the decision log cannot answer, the event is judged anyway: the publisher is
- * idempotent per eventId, so the worst case is a repeated record, never a missed alert.
+ * History records are appended after publication, so "has a record" implies "what it says was published". When the
+ * history cannot answer, the event is judged anyway: the publisher suppresses duplicates, so the worst case is one
+ * more record, never a missed or repeated alert.
  * See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html (best-effort delivery)
  */
 import type { RoleAssumption } from './assumption';
 import { dispatchVerdict } from './dispatch';
-import { PublishError } from './errors';
+import { PublishError, describeError } from './errors';
 import type { Logger } from './logger';
-import type { AlertPublisher, DecisionLog } from './ports';
+import type { AlertPublisher, DecisionLog, EvaluationTrigger, PublicationOutcome } from './ports';
+import { isConclusive } from './publication';
 import type { RecordSource, SourceItem } from './source';
 import type { Verdict, VerdictKind } from './verdict';
 
@@ -22,13 +29,18 @@ export interface ReconcileDeps {
   readonly alerts: AlertPublisher;
   readonly decisions: DecisionLog;
   readonly logger: Logger;
+  /** Which path this run is (recorded with each evaluation). */
+  readonly trigger: EvaluationTrigger;
+  /** `unverified` events older than this (by event time) are no longer re-judged. */
+  readonly unverifiedMaxAgeMs: number;
+  readonly now?: () => Date;
   /** Assumptions judged at once (GitLab lookups are the slow part). Default 4. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   /** Every source item, as read (progress display). */
   readonly onItem?: (item: SourceItem) => void;
   /** Every verdict dispatched (CLI output). */
-  readonly onVerdict?: (verdict: Verdict) => void;
+  readonly onVerdict?: (verdict: Verdict, publication: PublicationOutcome) => void;
 }
 
 export interface ReconcileCounts {
@@ -40,8 +52,12 @@ export interface ReconcileCounts {
   inputErrors: number;
   /** The same eventID seen again in this run. */
   duplicates: number;
-  /** Already in the decision log: nothing to do. */
+  /** A conclusive verdict is in the decision history: nothing to do. */
   alreadyJudged: number;
+  /** Only `unverified` verdicts in the history: judged again. */
+  rejudged: number;
+  /** Only `unverified` verdicts, and the event is older than the re-judging window: left as it is. */
+  agedOut: number;
   /** The decision log could not answer; judged anyway. */
   decisionLookupFailures: number;
   /** Judged and dispatched now. */
@@ -73,15 +89,13 @@ export function emptyReconcileCounts(): ReconcileCounts {
     inputErrors: 0,
     duplicates: 0,
     alreadyJudged: 0,
+    rejudged: 0,
+    agedOut: 0,
     decisionLookupFailures: 0,
     dispatched: 0,
     failed: 0,
     verdicts: { alert: 0, unverified: 0, ok: 0, ignored: 0 },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**
@@ -97,26 +111,52 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
   const concurrency = Math.max(1, deps.concurrency ?? 4);
   const { logger } = deps;
 
-  async function judge(a: RoleAssumption): Promise<void> {
-    let judged: boolean;
+  const now = deps.now ?? (() => new Date());
+
+  /** What the history says to do with one event. */
+  async function plan(a: RoleAssumption): Promise<'judge' | 'rejudge' | 'done' | 'aged-out'> {
+    let history: readonly VerdictKind[];
     try {
-      judged = await deps.decisions.has(a.eventId, a.eventTime);
+      history = await deps.decisions.history(a.eventId, a.eventTime);
     } catch (error) {
       // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
       counts.decisionLookupFailures += 1;
       logger.warn(
-        { eventId: a.eventId, error: describe(error) },
-        'decision log lookup failed; judging the event anyway',
+        { eventId: a.eventId, error: describeError(error) },
+        'decision history lookup failed; judging the event anyway',
       );
-      judged = false;
+      return 'judge';
     }
-    if (judged) {
-      counts.alreadyJudged += 1;
-      return;
+    if (history.length === 0) return 'judge';
+    if (history.some(isConclusive)) return 'done';
+    const age = now().getTime() - Date.parse(a.eventTime);
+    return age > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
+  }
+
+  async function judge(a: RoleAssumption): Promise<void> {
+    switch (await plan(a)) {
+      case 'done':
+        counts.alreadyJudged += 1;
+        return;
+      case 'aged-out':
+        counts.agedOut += 1;
+        return;
+      case 'rejudge':
+        counts.rejudged += 1;
+        break;
+      case 'judge':
+        break;
     }
     const verdict = await deps.evaluate(a);
+    let publication: PublicationOutcome;
     try {
-      await dispatchVerdict(verdict, { alerts: deps.alerts, decisions: deps.decisions, logger });
+      publication = await dispatchVerdict(verdict, {
+        alerts: deps.alerts,
+        decisions: deps.decisions,
+        logger,
+        trigger: deps.trigger,
+        now: deps.now,
+      });
     } catch (error) {
       if (!(error instanceof PublishError)) throw error;
       counts.failed += 1;
@@ -125,7 +165,7 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
     }
     counts.dispatched += 1;
     counts.verdicts[verdict.verdict] += 1;
-    deps.onVerdict?.(verdict);
+    deps.onVerdict?.(verdict, publication);
   }
 
   const inflight = new Set<Promise<void>>();

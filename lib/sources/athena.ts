@@ -6,9 +6,7 @@
  */
 import { type HuntColumn, huntQuery } from '../athena';
 import type { AthenaQueryPort, AthenaRow } from '../athena/port';
-import { normalizeRecord } from '../core/cloudtrail';
-import { InputError } from '../core/errors';
-import type { RecordSource, SourceItem } from '../core/source';
+import { type RecordSource, recordToItem, type SourceItem } from '../core/source';
 
 export interface AthenaSourceOptions {
   readonly athena: AthenaQueryPort;
@@ -93,18 +91,7 @@ export function athenaSource(o: AthenaSourceOptions): RecordSource {
       let record = 0;
       for await (const row of execution.rows()) {
         record += 1;
-        try {
-          const result = normalizeRecord(rowToRecord(row), { source, record });
-          yield result.kind === 'assumption'
-            ? { kind: 'assumption', assumption: result.assumption, source, record }
-            : { kind: 'skipped', eventName: result.eventName, source, count: 1 };
-        } catch (error) {
-          if (error instanceof InputError) {
-            yield { kind: 'error', error };
-            continue;
-          }
-          throw error;
-        }
+        yield recordToItem(rowToRecord(row), source, record);
       }
     },
   };

@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
-import { WEB_IDENTITY_EVENT_NAME, normalizeRecord } from '../core/cloudtrail';
+import { WEB_IDENTITY_EVENT_NAME } from '../core/cloudtrail';
 import { InputError } from '../core/errors';
-import type { SourceItem } from '../core/source';
+import { recordToItem, type SourceItem } from '../core/source';
 import {
   JsonScanError,
   findObjectKey,
@@ -129,17 +129,10 @@ function recordItem(
   skips: SkipCounter,
   numbered: boolean,
 ): Item | null {
-  try {
-    const result = normalizeRecord(value, numbered ? { source, record } : { source });
-    if (result.kind === 'assumption') {
-      return { kind: 'assumption', assumption: result.assumption, source, record };
-    }
-    skips.add(result.eventName);
-    return null;
-  } catch (e) {
-    if (e instanceof InputError) return { kind: 'error', error: e };
-    throw e;
-  }
+  const item = recordToItem(value, source, record, { numbered });
+  if (item.kind !== 'skipped') return item;
+  skips.add(item.eventName);
+  return null;
 }
 
 /** A value parsed from a JSON Lines line or a single-object document. */

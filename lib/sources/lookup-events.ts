@@ -6,15 +6,21 @@
  * See: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
  * See: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   type CloudTrailClient,
   type Event as CloudTrailLookupEvent,
   LookupEventsCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { WEB_IDENTITY_EVENT_NAME, normalizeRecord } from '../core/cloudtrail';
-import { InputError, OidcWatchError } from '../core/errors';
-import type { RecordSource, SourceItem } from '../core/source';
+import { WEB_IDENTITY_EVENT_NAME } from '../core/cloudtrail';
+import { InputError, OidcWatchError, errorMessage } from '../core/errors';
+import { type RecordSource, recordToItem, type SourceItem } from '../core/source';
+import {
+  exponentialBackoff,
+  type Sleep,
+  sleep as realSleep,
+  TokenBucketLimiter,
+  withRetry,
+} from '../resilience';
 
 /** LookupEvents failed for a region (after retries): its events could not be read, so the hunt is incomplete. */
 export class CloudTrailLookupError extends OidcWatchError {
@@ -27,79 +33,11 @@ export class CloudTrailLookupError extends OidcWatchError {
   }
 }
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-const defaultSleep: Sleep = async (ms, signal) => {
-  await delay(ms, undefined, signal === undefined ? undefined : { signal });
-};
-
 /** LookupEvents is limited to 2 requests per second per account per region. */
 export const LOOKUP_EVENTS_RATE_PER_SECOND = 2;
 /** Event history keeps 90 days. */
 export const LOOKUP_EVENTS_RETENTION_DAYS = 90;
 const PAGE_SIZE = 50;
-
-export interface TokenBucketOptions {
-  readonly ratePerSecond: number;
-  /** Tokens available at once (and the bucket's size). */
-  readonly burst: number;
-  readonly now?: () => number;
-  readonly sleep?: Sleep;
-}
-
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  /** Callers of one key take turns, so waiting callers are served in order. */
-  queue: Promise<void>;
-}
-
-/** A token bucket per key (account + region): `acquire` resolves when a request may be sent. */
-export class TokenBucketLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly now: () => number;
-  private readonly sleep: Sleep;
-
-  public constructor(private readonly options: TokenBucketOptions) {
-    if (!(options.ratePerSecond > 0) || !(options.burst >= 1))
-      throw new RangeError('ratePerSecond > 0 and burst >= 1');
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
-  }
-
-  public acquire(key: string, signal?: AbortSignal): Promise<void> {
-    let bucket = this.buckets.get(key);
-    if (bucket === undefined) {
-      bucket = { tokens: this.options.burst, updatedAt: this.now(), queue: Promise.resolve() };
-      this.buckets.set(key, bucket);
-    }
-    const b = bucket;
-    const turn = b.queue.then(() => this.take(b, signal));
-    // The next caller waits for this turn whether it succeeded or was aborted.
-    b.queue = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return turn;
-  }
-
-  private async take(b: Bucket, signal: AbortSignal | undefined): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) throw signal.reason;
-      const t = this.now();
-      b.tokens = Math.min(
-        this.options.burst,
-        b.tokens + ((t - b.updatedAt) * this.options.ratePerSecond) / 1000,
-      );
-      b.updatedAt = t;
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return;
-      }
-      await this.sleep(Math.ceil(((1 - b.tokens) * 1000) / this.options.ratePerSecond), signal);
-    }
-  }
-}
 
 export interface LookupEventsSourceOptions {
   readonly regions: readonly string[];
@@ -136,29 +74,27 @@ function isThrottling(error: unknown): boolean {
   return THROTTLING.has(error.name) || status === 429;
 }
 
-/** Streams SourceItems from CloudTrail event history in every region; throws CloudTrailLookupError on failure. */
-export function lookupEventsSource(o: LookupEventsSourceOptions): RecordSource {
-  const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? defaultSleep;
+interface Page {
+  readonly events: CloudTrailLookupEvent[];
+  readonly nextToken: string | undefined;
+}
+
+/** One LookupEvents page of a region, inside the limiter, with throttling retried by the shared retry loop. */
+function pageReader(o: LookupEventsSourceOptions, now: () => number, sleep: Sleep) {
   const limiter =
     o.limiter ??
     new TokenBucketLimiter({ ratePerSecond: LOOKUP_EVENTS_RATE_PER_SECOND, burst: 1, now, sleep });
-  const maxRetries = o.maxThrottleRetries ?? 8;
-  const baseMs = o.backoffBaseMs ?? 1_000;
-  const maxMs = o.backoffMaxMs ?? 20_000;
   const account = o.account ?? 'default';
-
-  async function* region(name: string): AsyncGenerator<SourceItem> {
-    const client = o.clientFor(name);
-    const source = `lookup-events:${name}`;
-    let record = 0;
-    let token: string | undefined;
-    do {
-      let attempt = 0;
-      let events: CloudTrailLookupEvent[];
-      for (;;) {
-        await limiter.acquire(`${account}/${name}`, o.signal);
-        o.onRequest?.(name);
+  const backoff = exponentialBackoff({
+    baseMs: o.backoffBaseMs ?? 1_000,
+    maxMs: o.backoffMaxMs ?? 20_000,
+    jitter: 'none',
+  });
+  return (region: string, client: Pick<CloudTrailClient, 'send'>, token: string | undefined): Promise<Page> =>
+    withRetry<Page>(
+      async () => {
+        await limiter.acquire(`${account}/${region}`, o.signal);
+        o.onRequest?.(region);
         try {
           const out = await client.send(
             new LookupEventsCommand({
@@ -170,65 +106,82 @@ export function lookupEventsSource(o: LookupEventsSourceOptions): RecordSource {
             }),
             { abortSignal: o.signal },
           );
-          events = out.Events ?? [];
-          token = out.NextToken;
-          break;
+          return { kind: 'done', value: { events: out.Events ?? [], nextToken: out.NextToken } };
         } catch (error) {
-          if (isThrottling(error) && attempt < maxRetries) {
-            await sleep(Math.min(maxMs, baseMs * 2 ** attempt), o.signal);
-            attempt += 1;
-            continue;
-          }
+          if (isThrottling(error)) return { kind: 'retry', problem: 'throttled', cause: error };
           if (o.signal?.aborted) throw error;
-          throw new CloudTrailLookupError(
-            `CloudTrail LookupEvents failed in ${name}${isThrottling(error) ? ` after ${attempt} throttling retries` : ''}: ${
-              error instanceof Error ? error.message : String(error)
-            }`,
-            name,
-            { cause: error },
-          );
+          throw lookupError(region, error, '');
         }
-      }
-      for (const event of events) {
-        record += 1;
-        try {
-          if (typeof event.CloudTrailEvent !== 'string') {
-            throw new InputError(
-              `${source} record ${record}: event ${event.EventId ?? '?'} has no CloudTrailEvent`,
-              source,
-              record,
-            );
-          }
-          const result = normalizeRecord(
-            { EventName: event.EventName, CloudTrailEvent: event.CloudTrailEvent },
-            { source, record },
+      },
+      {
+        maxRetries: o.maxThrottleRetries ?? 8,
+        backoff,
+        now,
+        sleep,
+        signal: o.signal,
+        giveUp: (why) => {
+          if (why.reason === 'aborted') return why.cause;
+          const retries = why.reason === 'retry-after' ? 0 : why.retries;
+          return lookupError(
+            region,
+            'cause' in why ? why.cause : undefined,
+            ` after ${retries} throttling retries`,
           );
-          yield result.kind === 'assumption'
-            ? { kind: 'assumption', assumption: result.assumption, source, record }
-            : { kind: 'skipped', eventName: result.eventName, source, count: 1 };
-        } catch (error) {
-          if (error instanceof InputError) {
-            yield { kind: 'error', error };
-            continue;
-          }
-          throw error;
-        }
-      }
+        },
+      },
+    );
+}
+
+function lookupError(region: string, error: unknown, after: string): CloudTrailLookupError {
+  return new CloudTrailLookupError(
+    `CloudTrail LookupEvents failed in ${region}${after}: ${errorMessage(error)}`,
+    region,
+    { cause: error },
+  );
+}
+
+/** One event-history entry as a source item: its CloudTrailEvent normalized like every other record. */
+function eventItem(event: CloudTrailLookupEvent, source: string, record: number): SourceItem {
+  if (typeof event.CloudTrailEvent !== 'string') {
+    const message = `${source} record ${record}: event ${event.EventId ?? '?'} has no CloudTrailEvent`;
+    return { kind: 'error', error: new InputError(message, source, record) };
+  }
+  return recordToItem({ EventName: event.EventName, CloudTrailEvent: event.CloudTrailEvent }, source, record);
+}
+
+function checkWindow(o: LookupEventsSourceOptions, now: () => number): void {
+  const oldest = now() - LOOKUP_EVENTS_RETENTION_DAYS * 24 * 3600 * 1000;
+  if (o.startTime.getTime() < oldest) {
+    // Event history silently returns nothing older: refuse rather than report a partial window as complete.
+    throw new RangeError(
+      `LookupEvents keeps ${LOOKUP_EVENTS_RETENTION_DAYS} days of history; ${o.startTime.toISOString()} is older (use the Athena or files source)`,
+    );
+  }
+  if (!(o.startTime.getTime() < o.endTime.getTime()))
+    throw new RangeError('startTime must be before endTime');
+  if (o.regions.length === 0) throw new RangeError('at least one region is needed');
+}
+
+/** Streams SourceItems from CloudTrail event history in every region; throws CloudTrailLookupError on failure. */
+export function lookupEventsSource(o: LookupEventsSourceOptions): RecordSource {
+  const now = o.now ?? Date.now;
+  const readPage = pageReader(o, now, o.sleep ?? realSleep);
+
+  async function* region(name: string): AsyncGenerator<SourceItem> {
+    const client = o.clientFor(name);
+    const source = `lookup-events:${name}`;
+    let record = 0;
+    let token: string | undefined;
+    do {
+      const page = await readPage(name, client, token);
+      token = page.nextToken;
+      for (const event of page.events) yield eventItem(event, source, (record += 1));
     } while (token);
   }
 
   return {
     [Symbol.asyncIterator](): AsyncIterator<SourceItem> {
-      const oldest = now() - LOOKUP_EVENTS_RETENTION_DAYS * 24 * 3600 * 1000;
-      if (o.startTime.getTime() < oldest) {
-        // Event history silently returns nothing older: refuse rather than report a partial window as complete.
-        throw new RangeError(
-          `LookupEvents keeps ${LOOKUP_EVENTS_RETENTION_DAYS} days of history; ${o.startTime.toISOString()} is older (use the Athena or files source)`,
-        );
-      }
-      if (!(o.startTime.getTime() < o.endTime.getTime()))
-        throw new RangeError('startTime must be before endTime');
-      if (o.regions.length === 0) throw new RangeError('at least one region is needed');
+      checkWindow(o, now);
       return merge([...new Set(o.regions)].map(region));
     },
   };

@@ -286,7 +286,7 @@ describe('GitLabAdapter', () => {
       const [first, second] = standin.requests;
       // The second request waited for the second GitLab asked for (lower bound only: sleeping never ends early).
       expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(900);
-      expect(gitlab.stats()).toEqual({ requests: 2, cacheHits: 0, retries: 1, failures: 0 });
+      expect(gitlab.stats()).toEqual({ requests: 2, cacheHits: 0, retries: 1, failures: 0, authFailures: 0 });
     });
 
     it('gives up at once as unavailable when Retry-After does not fit in the deadline', async () => {
@@ -324,7 +324,7 @@ describe('GitLabAdapter', () => {
       const gitlab = adapter({ maxRetries: 2 });
       expect((await gitlab.getProject(DEPLOY)).status).toBe('found');
       expect(statuses()).toEqual([502, 500, 200]);
-      expect(gitlab.stats()).toEqual({ requests: 3, cacheHits: 0, retries: 2, failures: 0 });
+      expect(gitlab.stats()).toEqual({ requests: 3, cacheHits: 0, retries: 2, failures: 0, authFailures: 0 });
     });
 
     it('answers unavailable after maxRetries + 1 requests when 5xx persists', async () => {
@@ -336,7 +336,7 @@ describe('GitLabAdapter', () => {
         detail: expect.stringContaining('gave up after 4 attempts'),
       });
       expect(statuses()).toEqual([503, 503, 503, 503]);
-      expect(gitlab.stats()).toEqual({ requests: 4, cacheHits: 0, retries: 3, failures: 1 });
+      expect(gitlab.stats()).toEqual({ requests: 4, cacheHits: 0, retries: 3, failures: 1, authFailures: 0 });
     });
 
     it('does not retry at all with maxRetries 0', async () => {
@@ -378,7 +378,7 @@ describe('GitLabAdapter', () => {
       });
       const result = await gitlab.getProject(DEPLOY);
       expect(result).toEqual({ status: 'unavailable', detail: expect.stringContaining('ECONNREFUSED') });
-      expect(gitlab.stats()).toEqual({ requests: 3, cacheHits: 0, retries: 2, failures: 1 });
+      expect(gitlab.stats()).toEqual({ requests: 3, cacheHits: 0, retries: 2, failures: 1, authFailures: 0 });
     });
   });
 
@@ -391,7 +391,7 @@ describe('GitLabAdapter', () => {
       );
       expect(results.every((r) => r.status === 'found')).toBe(true);
       expect(standin.requestCount()).toBe(1);
-      expect(gitlab.stats()).toEqual({ requests: 1, cacheHits: 4, retries: 0, failures: 0 });
+      expect(gitlab.stats()).toEqual({ requests: 1, cacheHits: 4, retries: 0, failures: 0, authFailures: 0 });
     });
 
     it('fetches each protection list once per run', async () => {
@@ -557,7 +557,7 @@ describe('createGitLabDirectory', () => {
       'found',
     );
     expect((await directory.forIssuer('https://gitlab.com')?.getProject(DEPLOY))?.status).toBe('unavailable');
-    expect(directory.stats()).toEqual({ requests: 2, cacheHits: 0, retries: 0, failures: 1 });
+    expect(directory.stats()).toEqual({ requests: 2, cacheHits: 0, retries: 0, failures: 1, authFailures: 1 });
   });
 
   it('refuses an issuer whose configured token was not resolved', () => {

@@ -23,6 +23,8 @@ export interface IdempotencyTableFake {
   statusOf(id: string): string | undefined;
   /** Ids whose status is `status`. */
   idsWith(status: string): string[];
+  /** The next PutItem whose id starts with `idPrefix` fails with `error` (once). */
+  failNextPut(idPrefix: string, error: Error): void;
 }
 
 function keyOf(key: Item | undefined): string {
@@ -35,14 +37,50 @@ function num(value: AttributeValue | undefined): number | undefined {
   return value?.N === undefined ? undefined : Number(value.N);
 }
 
+interface PutInput {
+  Item?: Item;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Item;
+}
+
+function isVersionCondition(expression: string): boolean {
+  return expression === 'attribute_not_exists(id)' || expression === '#version = :expected';
+}
+
+function versionConditionHolds(input: PutInput, existing: Item | undefined): boolean {
+  if (input.ConditionExpression === 'attribute_not_exists(id)') return existing === undefined;
+  const attribute = input.ExpressionAttributeNames?.['#version'];
+  const expected = input.ExpressionAttributeValues?.[':expected']?.N;
+  if (attribute === undefined || expected === undefined) throw new Error('fake table: incomplete condition');
+  return existing?.[attribute]?.N === expected;
+}
+
+function conditionFailed(existing: Item | undefined): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({
+    $metadata: { httpStatusCode: 400 },
+    message: 'The conditional request failed',
+    Item: existing,
+  });
+}
+
 export function installIdempotencyTableFake(): IdempotencyTableFake {
   const mock = mockClient(DynamoDBClient);
   const items = new Map<string, Item>();
+  const putFailures: { idPrefix: string; error: Error }[] = [];
 
-  mock.on(PutItemCommand).callsFake((input: { Item?: Item }) => {
+  mock.on(PutItemCommand).callsFake((input: PutInput) => {
     const item = input.Item ?? {};
     const id = keyOf(item);
     const existing = items.get(id);
+    const failure = putFailures.findIndex((f) => id.startsWith(f.idPrefix));
+    if (failure >= 0) throw putFailures.splice(failure, 1)[0]?.error;
+    if (input.ConditionExpression !== undefined && isVersionCondition(input.ConditionExpression)) {
+      // The standing store's optimistic lock (lib/adapters/standing-store.ts).
+      if (!versionConditionHolds(input, existing)) throw conditionFailed(existing);
+      items.set(id, { ...item });
+      return {};
+    }
     const nowMs = Date.now();
     if (existing) {
       const expired = (num(existing.expiration) ?? Infinity) < nowMs / 1000;
@@ -100,5 +138,8 @@ export function installIdempotencyTableFake(): IdempotencyTableFake {
     items,
     statusOf: (id) => items.get(id)?.status?.S,
     idsWith: (status) => [...items].filter(([, item]) => item.status?.S === status).map(([id]) => id),
+    failNextPut: (idPrefix, error) => {
+      putFailures.push({ idPrefix, error });
+    },
   };
 }

@@ -190,13 +190,19 @@ describe('namedQueries', () => {
   const queries = namedQueries(QUERY_OPTIONS);
   const byKey = new Map(queries.map((q) => [q.key, q.sql]));
 
-  it('defines the four hunts', () => {
+  it('defines the five hunts', () => {
     expect(queries.map((q) => q.key)).toEqual([
       'assumptions-by-project-ref',
       'failed-web-identity',
       'verdicts-by-severity',
+      'verdict-updates',
       'events-without-verdict',
     ]);
+  });
+
+  it('counts one standing verdict per event, from the latest-verdict view, not every evaluation', () => {
+    expect(byKey.get('verdicts-by-severity')).toContain('FROM "oidc_watch"."decisions_latest"');
+    expect(byKey.get('verdict-updates')).toMatch(/JOIN "oidc_watch"\."decisions_latest" l[\s\S]*l\.messages > 1/);
   });
 
   it('prunes partitions by day in every query', () => {
@@ -205,9 +211,9 @@ describe('namedQueries', () => {
         `"timestamp" >= date_format(current_date - interval '14' day, '%Y/%m/%d')`,
       );
     }
-    expect(byKey.get('verdicts-by-severity')).toContain(
-      `dt >= date_format(current_date - interval '14' day, '%Y-%m-%d')`,
-    );
+    for (const key of ['verdicts-by-severity', 'verdict-updates']) {
+      expect(byKey.get(key)).toContain(`dt >= date_format(current_date - interval '14' day, '%Y-%m-%d')`);
+    }
   });
 
   it('reads project and ref from the signed sub and filters production roles with escaped LIKE patterns', () => {

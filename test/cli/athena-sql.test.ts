@@ -21,7 +21,7 @@ async function run(
 }
 
 describe('oidc-watch athena-sql', () => {
-  it('prints the CloudTrail and decision tables and the four named queries from the config', async () => {
+  it('prints the CloudTrail and decision tables, the latest-verdict view and the five named queries', async () => {
     const r = await run([
       'athena-sql',
       '-c',
@@ -35,7 +35,8 @@ describe('oidc-watch athena-sql', () => {
       "'storage.location.template' = 's3://example-org-cloudtrail/AWSLogs/${account}/CloudTrail/${region}/${timestamp}'",
     );
     expect(r.stdout).toContain('CREATE EXTERNAL TABLE `oidc_watch`.`decisions`');
-    expect(r.stdout.match(/^-- Named query: /gm)).toHaveLength(4);
+    expect(r.stdout).toContain('CREATE OR REPLACE VIEW "oidc_watch"."decisions_latest" AS');
+    expect(r.stdout.match(/^-- Named query: /gm)).toHaveLength(5);
   });
 
   it('leaves the decision table out when no bucket is known', async () => {

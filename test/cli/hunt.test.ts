@@ -13,18 +13,19 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { CloudTrailClient, type Event, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEMO_GITLAB, DEMO_SCENARIOS, type DemoScenario, demoConfig } from '../../examples/demo/scenarios';
-import { parseWhen } from '../../functions/cli/commands/hunt';
+import { parseWhen } from '../../functions/cli/commands/hunt-plan';
 import { ProgressLine } from '../../functions/cli/progress';
 import { filterSource } from '../../lib/core/source-filter';
 import type { CliIo } from '../../functions/cli/io';
 import { main } from '../../functions/cli/main';
 import { HUNT_COLUMNS } from '../../lib/athena';
 import { normalizeRecord } from '../../lib/core/cloudtrail';
-import { decisionLogKey } from '../../lib/core/ports';
+import { decisionHistoryPrefix } from '../../lib/core/ports';
+import { installIdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import { makeWebIdentityRecord, type WebIdentityRecordFixture } from '../support/fixtures';
@@ -364,45 +365,57 @@ describe('oidc-watch hunt', () => {
   });
 
   describe('--reconcile', () => {
-    it('skips events already in the decision log and dispatches the others through the publishers', async () => {
+    it('skips events already in the decision history and dispatches the others through the publishers', async () => {
       const judged = record('feature-branch', minutesAgo(120));
       const good = record('good-main-deploy', minutesAgo(100));
       const bad = record('spoofed-session-name', minutesAgo(80));
       cloudTrail
         .on(LookupEventsCommand)
         .resolves({ Events: [lookupEvent(judged), lookupEvent(good), lookupEvent(bad)] });
-      const objects = new Set([decisionLogKey('decisions/', judged.eventID, judged.eventTime)]);
-      s3.on(HeadObjectCommand).callsFake((input: { Key?: string }) => {
-        if (objects.has(input.Key ?? '')) return {};
-        throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
-      });
-      s3.on(PutObjectCommand).callsFake((input: { Key?: string }) => {
-        objects.add(input.Key ?? '');
+      const history = (r: { eventID: string; eventTime: string }) =>
+        decisionHistoryPrefix('decisions/', r.eventID, r.eventTime);
+      const objects = new Map([[`${history(judged)}json`, '{"verdict":"alert"}\n']]);
+      s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => ({
+        Contents: [...objects.keys()].filter((k) => k.startsWith(input.Prefix ?? '')).map((Key) => ({ Key })),
+      }));
+      s3.on(GetObjectCommand).callsFake((input: { Key?: string }) => ({
+        Body: { transformToString: () => Promise.resolve(objects.get(input.Key ?? '') ?? '') },
+      }));
+      s3.on(PutObjectCommand).callsFake((input: { Key?: string; Body?: unknown }) => {
+        objects.set(input.Key ?? '', String(input.Body));
         return {};
       });
       sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+      const table = installIdempotencyTableFake();
 
-      const r = await runCli(
-        [
-          'hunt',
-          '-c',
-          recentConfigPath,
-          '-s',
-          'lookup-events',
-          '--since',
-          '24h',
-          '--region',
-          'us-east-1',
-          '--reconcile',
-          '--decision-bucket',
-          'example-decisions',
-          '--alert-topic',
-          TOPIC,
-          '-f',
-          'json',
-        ],
-        env,
-      );
+      let r: Awaited<ReturnType<typeof runCli>>;
+      try {
+        r = await runCli(
+          [
+            'hunt',
+            '-c',
+            recentConfigPath,
+            '-s',
+            'lookup-events',
+            '--since',
+            '24h',
+            '--region',
+            'us-east-1',
+            '--reconcile',
+            '--decision-bucket',
+            'example-decisions',
+            '--alert-topic',
+            TOPIC,
+            '--idempotency-table',
+            'gitlab-oidc-watch-idempotency',
+            '-f',
+            'json',
+          ],
+          env,
+        );
+      } finally {
+        table.mock.restore();
+      }
 
       expect(r.stderr).toContain(
         '1 already judged, 2 judged and dispatched now (1 alert, 0 unverified, 1 ok, 0 ignored), 0 not dispatched',
@@ -414,8 +427,37 @@ describe('oidc-watch hunt', () => {
       ).toEqual([good.eventID, bad.eventID].sort());
       expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
       expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
-      expect(objects.has(decisionLogKey('decisions/', bad.eventID, bad.eventTime))).toBe(true);
+      const badRecords = [...objects.keys()].filter((k) => k.startsWith(history(bad)));
+      expect(badRecords).toHaveLength(1);
+      expect(JSON.parse(objects.get(badRecords[0] ?? '') ?? '{}')).toMatchObject({
+        verdict: 'alert',
+        trigger: 'cli',
+        publication: { action: 'initial', messageId: 'm-1' },
+      });
       expect(r.code).toBe(1);
+    });
+
+    it('needs the idempotency table, which holds what responders were told', async () => {
+      const r = await runCli(
+        [
+          'hunt',
+          '-c',
+          configPath,
+          '-s',
+          'lookup-events',
+          '--region',
+          'us-east-1',
+          '--reconcile',
+          '--decision-bucket',
+          'example-decisions',
+          '--alert-topic',
+          TOPIC,
+        ],
+        env,
+      );
+
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--idempotency-table');
     });
 
     it('needs a decision bucket and an alert topic', async () => {

@@ -370,7 +370,7 @@ describe('correlate', () => {
       const h = harness();
       const v = await h.evaluate(buildFailedAssumption({ subject: sub('feature/probe') }));
       expect(codes(v)).toEqual(['ASSUME_ROLE_FAILED']);
-      expect(v).toMatchObject({ verdict: 'alert', severity: 'high', errorCode: 'AccessDenied' });
+      expect(v).toMatchObject({ verdict: 'alert', severity: 'critical', errorCode: 'AccessDenied' });
       expect(v.findings[0]?.message).toContain('"feature/probe"');
       expect(h.gitlab.calls).toEqual([]);
     });

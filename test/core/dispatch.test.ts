@@ -1,45 +1,94 @@
-import { dispatchVerdict } from '../../lib/core/dispatch';
+import { decisionEntry, dispatchVerdict } from '../../lib/core/dispatch';
 import { PublishError } from '../../lib/core/errors';
 import { silentLogger } from '../../lib/core/logger';
-import type { AlertPublisher, DecisionLog } from '../../lib/core/ports';
+import type { AlertPublisher, DecisionEntry, DecisionLog, PublicationOutcome } from '../../lib/core/ports';
 import type { Verdict, VerdictKind } from '../../lib/core/verdict';
 import { makeVerdict } from './render/verdict-fixture';
 
-function recorder(): { calls: string[]; alerts: AlertPublisher; decisions: DecisionLog } {
+const NOTHING: PublicationOutcome = {
+  action: 'none',
+  reason: 'nothing-to-tell',
+  sequence: 0,
+  messageId: null,
+  refersTo: null,
+  standing: null,
+};
+
+const FIRST: PublicationOutcome = {
+  action: 'initial',
+  reason: 'first-alert',
+  sequence: 1,
+  messageId: 'msg-1',
+  refersTo: null,
+  standing: {
+    sequence: 1,
+    verdict: 'alert',
+    severity: 'critical',
+    alertCodes: ['UNPROTECTED_REF'],
+    first: null,
+  },
+};
+
+function recorder(): {
+  calls: string[];
+  entries: DecisionEntry[];
+  alerts: AlertPublisher;
+  decisions: DecisionLog;
+} {
   const calls: string[] = [];
+  const entries: DecisionEntry[] = [];
   return {
     calls,
+    entries,
     alerts: {
       publish: async (v: Verdict) => {
         calls.push(`publish:${v.verdict}`);
+        return v.verdict === 'alert' ? FIRST : NOTHING;
       },
     },
     decisions: {
-      record: async (v: Verdict) => {
-        calls.push(`record:${v.verdict}`);
+      append: async (e: DecisionEntry) => {
+        calls.push(`append:${e.verdict}`);
+        entries.push(e);
       },
-      has: async () => false,
+      history: async () => [],
     },
   };
 }
 
+const deps = (r: ReturnType<typeof recorder>) => ({
+  alerts: r.alerts,
+  decisions: r.decisions,
+  logger: silentLogger,
+  trigger: 'live' as const,
+  now: () => new Date('2025-04-16T02:47:01.250Z'),
+});
+
 describe('dispatchVerdict', () => {
-  it.each<[VerdictKind, string[]]>([
-    ['alert', ['publish:alert', 'record:alert']],
-    ['unverified', ['publish:unverified', 'record:unverified']],
-    ['ok', ['record:ok']],
-    ['ignored', ['record:ignored']],
-  ])('publishes before recording for %s verdicts and records every verdict', async (kind, expected) => {
+  it.each<VerdictKind>(['alert', 'unverified', 'ok', 'ignored'])(
+    'asks the publisher first, then appends the %s verdict to the history',
+    async (kind) => {
+      const r = recorder();
+      await dispatchVerdict(makeVerdict({ verdict: kind }), deps(r));
+      expect(r.calls).toEqual([`publish:${kind}`, `append:${kind}`]);
+    },
+  );
+
+  it('records what the evaluation meant for responders with the verdict', async () => {
     const r = recorder();
-    await dispatchVerdict(makeVerdict({ verdict: kind }), {
-      alerts: r.alerts,
-      decisions: r.decisions,
-      logger: silentLogger,
+    const verdict = makeVerdict();
+    await expect(dispatchVerdict(verdict, deps(r))).resolves.toBe(FIRST);
+    expect(r.entries).toEqual([decisionEntry(verdict, FIRST, 'live', '2025-04-16T02:47:01.250Z')]);
+    expect(r.entries[0]).toMatchObject({
+      ...verdict,
+      recordedAt: '2025-04-16T02:47:01.250Z',
+      trigger: 'live',
+      publication: { action: 'initial', sequence: 1, messageId: 'msg-1', refersTo: null },
+      standing: { verdict: 'alert', sequence: 1, alertCodes: ['UNPROTECTED_REF'] },
     });
-    expect(r.calls).toEqual(expected);
   });
 
-  it('does not record a verdict whose alert failed, and throws PublishError with the cause', async () => {
+  it('does not record a verdict whose publication failed, and throws PublishError with the cause', async () => {
     const r = recorder();
     const cause = new Error('socket hang up');
     const alerts: AlertPublisher = {
@@ -47,11 +96,7 @@ describe('dispatchVerdict', () => {
         throw cause;
       },
     };
-    const error = await dispatchVerdict(makeVerdict(), {
-      alerts,
-      decisions: r.decisions,
-      logger: silentLogger,
-    }).catch((e: unknown) => e);
+    const error = await dispatchVerdict(makeVerdict(), { ...deps(r), alerts }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).cause).toBe(cause);
     expect(r.calls).toEqual([]);
@@ -65,22 +110,20 @@ describe('dispatchVerdict', () => {
         throw original;
       },
     };
-    await expect(
-      dispatchVerdict(makeVerdict(), { alerts, decisions: r.decisions, logger: silentLogger }),
-    ).rejects.toBe(original);
+    await expect(dispatchVerdict(makeVerdict(), { ...deps(r), alerts })).rejects.toBe(original);
   });
 
-  it('throws PublishError when the decision log write fails after the alert went out', async () => {
+  it('throws PublishError when the history append fails after the alert went out', async () => {
     const r = recorder();
     const decisions: DecisionLog = {
-      record: async () => {
+      append: async () => {
         throw new Error('SlowDown');
       },
-      has: async () => false,
+      history: async () => [],
     };
-    await expect(
-      dispatchVerdict(makeVerdict(), { alerts: r.alerts, decisions, logger: silentLogger }),
-    ).rejects.toBeInstanceOf(PublishError);
+    await expect(dispatchVerdict(makeVerdict(), { ...deps(r), decisions })).rejects.toBeInstanceOf(
+      PublishError,
+    );
     expect(r.calls).toEqual(['publish:alert']);
   });
 });

@@ -2,7 +2,8 @@ import type { RoleAssumption } from '../../lib/core/assumption';
 import { normalizeRecord } from '../../lib/core/cloudtrail';
 import { InputError, PublishError } from '../../lib/core/errors';
 import { silentLogger } from '../../lib/core/logger';
-import type { AlertPublisher, DecisionLog } from '../../lib/core/ports';
+import { decisionEntry } from '../../lib/core/dispatch';
+import type { AlertPublisher, DecisionEntry, DecisionLog, PublicationOutcome } from '../../lib/core/ports';
 import { reconcile } from '../../lib/core/reconcile';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
 import type { Verdict, VerdictKind } from '../../lib/core/verdict';
@@ -57,34 +58,67 @@ function verdictFor(a: RoleAssumption, kind: VerdictKind): Verdict {
   };
 }
 
-/** The decision log in memory: keyed by eventId, as the S3 layout is. */
+/** The decision history in memory: every evaluation of an event appended, as the S3 layout is. */
 class MemoryDecisionLog implements DecisionLog {
-  public readonly records = new Map<string, Verdict>();
+  public readonly entries = new Map<string, DecisionEntry[]>();
   public readonly lookups: string[] = [];
   public failLookupFor = new Set<string>();
   public failRecordFor = new Set<string>();
 
-  public async record(v: Verdict): Promise<void> {
-    if (this.failRecordFor.has(v.eventId)) throw new Error('S3 PutObject: SlowDown');
-    this.records.set(v.eventId, v);
+  public async append(entry: DecisionEntry): Promise<void> {
+    if (this.failRecordFor.has(entry.eventId)) throw new Error('S3 PutObject: SlowDown');
+    this.entries.set(entry.eventId, [...(this.entries.get(entry.eventId) ?? []), entry]);
   }
 
-  public async has(eventId: string): Promise<boolean> {
+  public async history(eventId: string): Promise<VerdictKind[]> {
     this.lookups.push(eventId);
-    if (this.failLookupFor.has(eventId)) throw new Error('S3 HeadObject: 503 Service Unavailable');
-    return this.records.has(eventId);
+    if (this.failLookupFor.has(eventId)) throw new Error('S3 ListObjectsV2: 503 Service Unavailable');
+    return (this.entries.get(eventId) ?? []).map((e) => e.verdict);
+  }
+
+  /** The latest verdict of an event. */
+  public latest(eventId: string): VerdictKind | undefined {
+    return this.entries.get(eventId)?.at(-1)?.verdict;
+  }
+
+  public async seed(v: Verdict): Promise<void> {
+    await this.append(decisionEntry(v, NOTHING, 'live', '2025-04-16T03:00:00.000Z'));
   }
 }
+
+const NOTHING: PublicationOutcome = {
+  action: 'none',
+  reason: 'nothing-to-tell',
+  sequence: 0,
+  messageId: null,
+  refersTo: null,
+  standing: null,
+};
 
 class MemoryAlerts implements AlertPublisher {
   public readonly published: string[] = [];
   public failFor = new Set<string>();
 
-  public async publish(v: Verdict): Promise<void> {
+  public async publish(v: Verdict): Promise<PublicationOutcome> {
     if (this.failFor.has(v.eventId)) throw new PublishError(`SNS Publish failed for ${v.eventId}`);
+    if (v.verdict !== 'alert' && v.verdict !== 'unverified') return NOTHING;
     this.published.push(v.eventId);
+    return {
+      ...NOTHING,
+      action: 'initial',
+      reason: 'first-alert',
+      sequence: 1,
+      messageId: `msg-${v.eventId}`,
+    };
   }
 }
+
+/** What every run here shares: recorded as a reconcile run, unverified events re-judged for 72 hours. */
+const RUN = {
+  trigger: 'reconcile',
+  unverifiedMaxAgeMs: 72 * 3600_000,
+  now: () => new Date('2025-04-16T13:00:00Z'),
+} as const;
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
@@ -96,8 +130,8 @@ describe('reconcile', () => {
     const decisions = new MemoryDecisionLog();
     const alerts = new MemoryAlerts();
     const [a, b, c] = [assumption(A), assumption(B), assumption(C)];
-    await decisions.record(verdictFor(a, 'ok'));
-    await decisions.record(verdictFor(c, 'alert'));
+    await decisions.seed(verdictFor(a, 'ok'));
+    await decisions.seed(verdictFor(c, 'alert'));
     const evaluated: string[] = [];
     const kinds: Record<string, VerdictKind> = { [B]: 'alert' };
 
@@ -109,11 +143,12 @@ describe('reconcile', () => {
       alerts,
       decisions,
       logger: silentLogger,
+      ...RUN,
     });
 
     expect(evaluated).toEqual([B]);
     expect(alerts.published).toEqual([B]);
-    expect(decisions.records.get(B)?.verdict).toBe('alert');
+    expect(decisions.latest(B)).toBe('alert');
     expect(result.counts).toMatchObject({ assumptions: 3, alreadyJudged: 2, dispatched: 1, failed: 0 });
     expect(result.counts.verdicts).toEqual({ alert: 1, unverified: 0, ok: 0, ignored: 0 });
   });
@@ -127,6 +162,7 @@ describe('reconcile', () => {
       alerts,
       decisions,
       logger: silentLogger,
+      ...RUN,
     };
 
     const first = await reconcile(sourceOf([item(a)]), deps);
@@ -148,6 +184,7 @@ describe('reconcile', () => {
       alerts,
       decisions,
       logger: { ...silentLogger, warn: (obj) => warnings.push(obj) },
+      ...RUN,
     });
 
     expect(alerts.published).toEqual([A]);
@@ -165,9 +202,10 @@ describe('reconcile', () => {
       alerts,
       decisions,
       logger: silentLogger,
+      ...RUN,
     });
 
-    expect(decisions.records.has(A)).toBe(false);
+    expect(decisions.entries.has(A)).toBe(false);
     expect(alerts.published).toEqual([B]);
     expect(result.counts).toMatchObject({ failed: 1, dispatched: 1 });
     expect(result.failures).toEqual([{ eventId: A, error: expect.stringContaining('SNS Publish failed') }]);
@@ -196,6 +234,8 @@ describe('reconcile', () => {
         alerts: new MemoryAlerts(),
         decisions,
         logger: silentLogger,
+        ...RUN,
+        ...RUN,
       },
     );
 
@@ -229,6 +269,7 @@ describe('reconcile', () => {
       alerts: new MemoryAlerts(),
       decisions: new MemoryDecisionLog(),
       logger: silentLogger,
+      ...RUN,
       concurrency: 2,
     });
     while (finished < 4) {
@@ -255,11 +296,12 @@ describe('reconcile', () => {
       alerts: new MemoryAlerts(),
       decisions,
       logger: silentLogger,
+      ...RUN,
       concurrency: 2,
     });
 
     await expect(run).rejects.toThrow('bug in a check');
-    expect(decisions.records.has(B)).toBe(true);
+    expect(decisions.entries.has(B)).toBe(true);
   });
 
   it('rethrows when the source itself fails, so an unreadable history is never reported as clean', async () => {
@@ -276,7 +318,60 @@ describe('reconcile', () => {
         alerts: new MemoryAlerts(),
         decisions: new MemoryDecisionLog(),
         logger: silentLogger,
+        ...RUN,
+        ...RUN,
       }),
     ).rejects.toThrow('eu-west-1');
+  });
+  it('re-judges an event whose only verdicts are unverified, and stops once one is conclusive', async () => {
+    const decisions = new MemoryDecisionLog();
+    const alerts = new MemoryAlerts();
+    const a = assumption(A);
+    await decisions.seed(verdictFor(a, 'unverified'));
+    const evaluated: string[] = [];
+    const deps = {
+      evaluate: async (x: RoleAssumption) => {
+        evaluated.push(x.eventId);
+        return verdictFor(x, 'alert');
+      },
+      alerts,
+      decisions,
+      logger: silentLogger,
+      ...RUN,
+    };
+
+    const first = await reconcile(sourceOf([item(a)]), deps);
+    const second = await reconcile(sourceOf([item(a)]), deps);
+
+    expect(evaluated).toEqual([A]);
+    expect(first.counts).toMatchObject({ rejudged: 1, dispatched: 1, alreadyJudged: 0 });
+    expect(second.counts).toMatchObject({ rejudged: 0, dispatched: 0, alreadyJudged: 1 });
+    expect(decisions.entries.get(A)?.map((e) => [e.verdict, e.trigger])).toEqual([
+      ['unverified', 'live'],
+      ['alert', 'reconcile'],
+    ]);
+  });
+
+  it('leaves an unverified event alone once it is older than the re-judging window', async () => {
+    const decisions = new MemoryDecisionLog();
+    const a = assumption(A);
+    await decisions.seed(verdictFor(a, 'unverified'));
+    const evaluated: string[] = [];
+
+    const result = await reconcile(sourceOf([item(a)]), {
+      evaluate: async (x) => {
+        evaluated.push(x.eventId);
+        return verdictFor(x, 'alert');
+      },
+      alerts: new MemoryAlerts(),
+      decisions,
+      logger: silentLogger,
+      ...RUN,
+      // The event is from 02:46:56Z; at 13:00Z it is ~10 hours old.
+      unverifiedMaxAgeMs: 6 * 3600_000,
+    });
+
+    expect(evaluated).toEqual([]);
+    expect(result.counts).toMatchObject({ agedOut: 1, rejudged: 0, dispatched: 0 });
   });
 });

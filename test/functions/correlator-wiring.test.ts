@@ -2,9 +2,8 @@
  * The correlator's one-time wiring: environment helpers, the embedded config, the logger's redaction, and the
  * module-level handler built from them.
  */
-import { readCorrelatorSettings } from '../../functions/correlator/settings';
 import { loadEmbeddedConfig } from '../../functions/shared/config';
-import { intEnv, jsonEnv, requireEnv } from '../../functions/shared/env';
+import { intEnv, jsonEnv, readServiceSettings, requireEnv } from '../../lib/composition';
 import { createLogger } from '../../functions/shared/logger';
 import { ConfigError, EnvironmentError } from '../../lib/core/errors';
 import * as z from 'zod';
@@ -66,9 +65,9 @@ describe('env helpers', () => {
   });
 });
 
-describe('readCorrelatorSettings', () => {
+describe('readServiceSettings', () => {
   it('reads the variables the stack sets', () => {
-    expect(readCorrelatorSettings(ENV)).toEqual({
+    expect(readServiceSettings(ENV)).toEqual({
       alertTopicArn: ENV.ALERT_TOPIC_ARN,
       decisionLogBucket: ENV.DECISION_LOG_BUCKET,
       decisionLogPrefix: 'decisions/',
@@ -88,7 +87,7 @@ describe('readCorrelatorSettings', () => {
   ])('fails at init when %s is missing', (name) => {
     const env: Record<string, string> = { ...ENV };
     delete env[name];
-    expect(thrown(() => readCorrelatorSettings(env))).toMatchObject({
+    expect(thrown(() => readServiceSettings(env))).toMatchObject({
       name: 'EnvironmentError',
       variable: name,
     });

@@ -17,7 +17,7 @@ import {
   type CloudTrailApiCallEvent,
   type CorrelatorHandler,
 } from '../../functions/correlator/correlator';
-import type { CorrelatorSettings } from '../../functions/correlator/settings';
+import type { ServiceSettings } from '../../lib/composition';
 import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import {
@@ -107,7 +107,7 @@ beforeEach(() => {
 
 afterEach(() => table.mock.restore());
 
-function settings(overrides: Partial<CorrelatorSettings> = {}): CorrelatorSettings {
+function settings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
   return {
     alertTopicArn: TOPIC,
     decisionLogBucket: BUCKET,
@@ -213,6 +213,7 @@ describe('correlator handler', () => {
       outcome: 'dispatched',
       eventId: '3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f',
       verdict: 'alert',
+      publication: 'initial',
     });
     expect(calls).toEqual(['sns:Publish', 's3:PutObject']);
     const [alert] = published();
@@ -233,7 +234,9 @@ describe('correlator handler', () => {
       pipeline: { id: BAD_PIPELINE },
     });
     expect([...objects.keys()]).toEqual([
-      'decisions/dt=2025-04-16/3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f.json',
+      expect.stringMatching(
+        /^decisions\/dt=2025-04-16\/3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f\.[0-9]{8}T[0-9]{9}Z\.alert\.[0-9a-f]{8}\.json$/,
+      ),
     ]);
     expect(recordedVerdicts()[0]).toMatchObject({ verdict: 'alert', policy: 'prod-deploy' });
     expect(metricNames()).toContain('Alert');
@@ -249,7 +252,7 @@ describe('correlator handler', () => {
     });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(table.idsWith('COMPLETED')).toHaveLength(1);
-    expect(logLines.join('')).toContain('duplicate suppressed');
+    expect(logLines.join('')).toContain('nothing new to tell responders');
   });
 
   it.each([
@@ -334,7 +337,9 @@ describe('correlator handler', () => {
       verdict: 'ok',
     });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
-    expect(table.items.size).toBe(0);
+    // No idempotency record; only the standing, so that a later delivery GitLab cannot verify does not alert over it.
+    expect(table.idsWith('COMPLETED')).toHaveLength(0);
+    expect(table.items.size).toBe(1);
     expect(recordedVerdicts()).toEqual([expect.objectContaining({ verdict: 'ok', findings: [] })]);
     expect(metricNames()).toContain('Ok');
   });

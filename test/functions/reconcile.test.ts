@@ -5,14 +5,14 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { CloudTrailClient, type Event, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createMetrics } from '../../lib/adapters/metrics';
 import { parseConfig } from '../../lib/core/config';
-import { decisionLogKey } from '../../lib/core/ports';
+import { decisionHistoryPrefix } from '../../lib/core/ports';
 import {
   createReconcileHandler,
   ReconcileIncompleteError,
@@ -20,6 +20,7 @@ import {
 } from '../../functions/reconcile/reconcile';
 import { createLogger } from '../../functions/shared/logger';
 import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapters/idempotent-table-fake';
+import { installS3BucketFake, type S3BucketFake } from '../adapters/s3-bucket-fake';
 import { makeWebIdentityRecord } from '../support/fixtures';
 import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
 
@@ -35,12 +36,12 @@ const MISSED_BAD = '22222222-2222-4222-8222-222222222222';
 const MISSED_GOOD = '33333333-3333-4333-8333-333333333333';
 
 const sns = mockClient(SNSClient);
-const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
 const cloudTrail = new CloudTrailClient({ region: 'us-east-1' });
 const lookup = mockClient(cloudTrail);
 let table: IdempotencyTableFake;
 let standin: GitLabStandin;
+let bucket: S3BucketFake;
 let objects: Map<string, string>;
 let metrics: Metrics;
 
@@ -89,20 +90,13 @@ function lookupEvent(eventId: string, pipeline: number, ref: string): Event {
 
 beforeEach(() => {
   sns.reset();
-  s3.reset();
   secrets.reset();
   lookup.reset();
   table = installIdempotencyTableFake();
-  objects = new Map([[decisionLogKey('decisions/', JUDGED, '2025-04-16T02:46:56Z'), '{"verdict":"ok"}\n']]);
+  // JUDGED has a verdict in the layout before histories (one object per event): it still counts as judged.
+  bucket = installS3BucketFake([[`decisions/dt=2025-04-16/${JUDGED}.json`, '{"verdict":"ok"}\n']]);
+  objects = bucket.objects;
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
-  s3.on(PutObjectCommand).callsFake((input: { Key?: string; Body?: unknown }) => {
-    objects.set(input.Key ?? '', String(input.Body));
-    return {};
-  });
-  s3.on(HeadObjectCommand).callsFake((input: { Key?: string }) => {
-    if (objects.has(input.Key ?? '')) return { ContentLength: 10 };
-    throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
-  });
   secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: standin.token });
   lookup.on(LookupEventsCommand).resolves({
     Events: [
@@ -114,7 +108,10 @@ beforeEach(() => {
   metrics = createMetrics();
 });
 
-afterEach(() => table.mock.restore());
+afterEach(() => {
+  table.mock.restore();
+  bucket.mock.restore();
+});
 
 function handler() {
   const config = parseConfig({
@@ -187,16 +184,11 @@ describe('reconcile handler', () => {
     expect(summary.counts).toMatchObject({ assumptions: 3, alreadyJudged: 1, dispatched: 2, failed: 0 });
     expect(summary.counts.verdicts).toMatchObject({ alert: 1, ok: 1 });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    const written = [...objects.keys()].filter((k) => k.includes(MISSED_BAD) || k.includes(MISSED_GOOD));
-    expect(written.sort()).toEqual(
-      [
-        decisionLogKey('decisions/', MISSED_BAD, '2025-04-16T02:46:56Z'),
-        decisionLogKey('decisions/', MISSED_GOOD, '2025-04-16T02:46:56Z'),
-      ].sort(),
-    );
-    expect(
-      JSON.parse(objects.get(decisionLogKey('decisions/', MISSED_BAD, '2025-04-16T02:46:56Z')) ?? '{}'),
-    ).toMatchObject({
+    const bad = decisionHistoryPrefix('decisions/', MISSED_BAD, '2025-04-16T02:46:56Z');
+    const good = decisionHistoryPrefix('decisions/', MISSED_GOOD, '2025-04-16T02:46:56Z');
+    expect(bucket.bodiesUnder(bad)).toHaveLength(1);
+    expect(bucket.bodiesUnder(good)).toHaveLength(1);
+    expect(bucket.bodiesUnder(bad)[0]).toMatchObject({
       verdict: 'alert',
     });
   });

@@ -126,8 +126,13 @@ const TableResource = z.object({
   }),
 });
 
+const TableKind = z.object({
+  Properties: z.object({ TableInput: z.object({ TableType: z.string(), Name: z.string() }) }),
+});
+
 function table(template: Template, name: string) {
   const found = Object.values(template.findResources('AWS::Glue::Table'))
+    .filter((r) => TableKind.parse(r).Properties.TableInput.TableType === 'EXTERNAL_TABLE')
     .map((r) => TableResource.parse(r))
     .filter((r) => r.Properties.TableInput.Name === name);
   if (found.length !== 1 || found[0] === undefined) throw new Error(`expected one table ${name}`);
@@ -269,8 +274,61 @@ describe('AthenaTables', () => {
     });
   });
 
+  describe('latest-verdict view', () => {
+    it('is a Glue view as Athena stores one: Presto view text whose columns match the Hive columns', () => {
+      const [view, ...others] = Object.values(org.template.findResources('AWS::Glue::Table'))
+        .map(
+          (r) =>
+            z
+              .object({
+                Properties: z.object({
+                  DatabaseName: z.string(),
+                  TableInput: z.object({
+                    Name: z.string(),
+                    TableType: z.string(),
+                    Parameters: z.record(z.string(), z.string()),
+                    ViewOriginalText: z.string(),
+                    ViewExpandedText: z.string(),
+                    StorageDescriptor: z.object({
+                      Columns: z.array(z.object({ Name: z.string(), Type: z.string() })),
+                    }),
+                  }),
+                }),
+              })
+              .safeParse(r).data?.Properties,
+        )
+        .filter((p) => p?.TableInput.TableType === 'VIRTUAL_VIEW');
+      expect(others).toEqual([]);
+      expect(view?.TableInput).toMatchObject({
+        Name: 'decisions_latest',
+        Parameters: { presto_view: 'true' },
+        ViewExpandedText: '/* Presto View */',
+      });
+      const encoded = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(
+        view?.TableInput.ViewOriginalText ?? '',
+      );
+      const presto = z
+        .object({
+          originalSql: z.string(),
+          catalog: z.literal('awsdatacatalog'),
+          schema: z.literal('oidc_watch'),
+          columns: z.array(z.object({ name: z.string(), type: z.string() })),
+        })
+        .parse(JSON.parse(Buffer.from(encoded?.[1] ?? '', 'base64').toString('utf8')));
+      expect(presto.originalSql).toContain('FROM "oidc_watch"."decisions" d');
+      expect(presto.originalSql).toContain('PARTITION BY dt, eventid');
+      expect(presto.columns.map((c) => c.name)).toEqual(
+        view?.TableInput.StorageDescriptor.Columns.map((c) => c.Name),
+      );
+      const hive: Record<string, string> = { varchar: 'string', bigint: 'bigint', integer: 'int' };
+      expect(presto.columns.map((c) => hive[c.type])).toEqual(
+        view?.TableInput.StorageDescriptor.Columns.map((c) => c.Type),
+      );
+    });
+  });
+
   describe('saved queries', () => {
-    it('saves the four hunts in the workgroup, each pruning partitions by day', () => {
+    it('saves the five hunts in the workgroup, each pruning partitions by day', () => {
       const queries = Object.values(org.template.findResources('AWS::Athena::NamedQuery')).map(
         (r) =>
           z
@@ -289,6 +347,7 @@ describe('AthenaTables', () => {
           'oidc-watch: failed web-identity attempts',
           'oidc-watch: production role assumptions by project and ref',
           'oidc-watch: verdicts by severity over time',
+          'oidc-watch: verdict history of updated events',
           'oidc-watch: web-identity events with no verdict',
         ].sort(),
       );

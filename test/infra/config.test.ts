@@ -9,7 +9,7 @@ import { GitLabTokenSecrets } from '../../infra/constructs/gitlab-token-secrets'
 import { ConfigError } from '../../lib/core/errors';
 import {
   CONFIG_FILE_ENV,
-  DEFAULT_CONFIG_FILE,
+  EXAMPLE_CONFIG_FILE,
   gitLabLookupBudgetMs,
   loadSynthConfig,
   readOrganizationOptions,
@@ -61,9 +61,22 @@ describe('resolveConfigPath', () => {
     expect(resolveConfigPath(undefined, { [CONFIG_FILE_ENV]: 'env.yaml' })).toBe('env.yaml');
   });
 
-  it('uses the example config when neither is given, so a fresh clone synthesizes', () => {
-    expect(resolveConfigPath(undefined, {})).toBe('examples/oidc-watch.config.yaml');
-    expect(resolveConfigPath(undefined, { [CONFIG_FILE_ENV]: '  ' })).toBe(DEFAULT_CONFIG_FILE);
+  it('never falls back to the example policy silently: without a config it refuses and says how to pass one', () => {
+    for (const env of [{}, { [CONFIG_FILE_ENV]: '  ' }]) {
+      const error = configErrorOf(() => resolveConfigPath(undefined, env, () => false));
+      expect(error.message).toContain('-c config=');
+      expect(error.message).toContain(EXAMPLE_CONFIG_FILE);
+    }
+  });
+
+  it('uses ./oidc-watch.config.yaml when it exists, as the CLI does', () => {
+    expect(resolveConfigPath(undefined, {}, (p) => p === 'oidc-watch.config.yaml')).toBe(
+      'oidc-watch.config.yaml',
+    );
+  });
+
+  it('synthesizes the example policy only when it is asked for by path', () => {
+    expect(resolveConfigPath(EXAMPLE_CONFIG_FILE, {}, () => false)).toBe(EXAMPLE_CONFIG_FILE);
   });
 
   it('rejects a context value that is not a path', () => {
@@ -76,7 +89,7 @@ describe('resolveConfigPath', () => {
 
 describe('loadSynthConfig', () => {
   it('accepts the example config shipped with the repository', () => {
-    const loaded = loadSynthConfig(path.join(REPO_ROOT, DEFAULT_CONFIG_FILE));
+    const loaded = loadSynthConfig(path.join(REPO_ROOT, EXAMPLE_CONFIG_FILE));
     expect(loaded.config.trustedIssuers.map((i) => i.issuer)).toEqual(['https://gitlab.com']);
     expect(loaded.logRetentionDays).toBe(loaded.deployment.logRetentionDays);
   });
@@ -206,6 +219,24 @@ describe('infra/app.ts', () => {
     expect(stderr).toContain('deployment.logRetentionDays: 45 is not a CloudWatch Logs retention period');
     expect(stderr).toContain(file);
     // Nothing was synthesized: no template, no bundle.
+    expect(readdirSync(outdir)).toEqual([]);
+  }, 60_000);
+  it('refuses to synthesize without a config instead of deploying the example policy (cdk deploy without -c config)', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK_CONTEXT_JSON: '{}' };
+    delete env[CONFIG_FILE_ENV];
+    const outdir = mkdtempSync(path.join(dir, 'cdk-out-'));
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    // The repository root has no ./oidc-watch.config.yaml: only the example is there to be picked silently.
+    const failure = await run(tsx, [path.join(REPO_ROOT, 'infra', 'app.ts')], {
+      cwd: REPO_ROOT,
+      env: { ...env, CDK_OUTDIR: outdir },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const { code, stderr } = z.object({ code: z.number(), stderr: z.string() }).parse(failure);
+    expect(code).toBe(1);
+    expect(stderr).toContain('-c config=');
     expect(readdirSync(outdir)).toEqual([]);
   }, 60_000);
 });

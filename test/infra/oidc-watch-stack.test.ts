@@ -646,7 +646,7 @@ describe('OidcWatchStack', () => {
 
     it('creates the Athena workgroup and tables when deployment.athena is set, and says where', () => {
       synth.template.resourceCountIs('AWS::Glue::Database', 1);
-      synth.template.resourceCountIs('AWS::Glue::Table', 2);
+      synth.template.resourceCountIs('AWS::Glue::Table', 3);
       synth.template.hasResourceProperties('AWS::Athena::WorkGroup', {
         WorkGroupConfiguration: Match.objectLike({ EnforceWorkGroupConfiguration: true }),
       });

@@ -6,12 +6,8 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SourceItem } from '../../lib/core/source';
-import {
-  CloudTrailLookupError,
-  TokenBucketLimiter,
-  lookupEventsSource,
-  merge,
-} from '../../lib/sources/lookup-events';
+import { TokenBucketLimiter } from '../../lib/resilience';
+import { CloudTrailLookupError, lookupEventsSource, merge } from '../../lib/sources/lookup-events';
 import { loadFixture, makeWebIdentityRecord } from '../support/fixtures';
 
 const START = Date.parse('2025-04-16T13:00:00Z');

@@ -65,6 +65,8 @@ export interface StandinData {
   mergeRequests?: StandinMergeRequest[];
   /** old `group/project` path -> current project id: GET on the old path answers 301 to /api/v4/projects/<id>. */
   movedPaths?: Record<string, number>;
+  /** Scopes GET /personal_access_tokens/self reports for the stand-in's token; default ['read_api']. */
+  tokenScopes?: string[];
 }
 export type StandinFault = {
   /** Substring of, or pattern tested against, the request path including its query string. */

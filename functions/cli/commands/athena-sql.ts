@@ -1,16 +1,22 @@
+/**
+ * `oidc-watch athena-sql`: plan (arguments; pure) -> build (config) -> run (print the statements the stack deploys).
+ */
 import { parseArgs } from 'node:util';
 import {
+  type AthenaSettings,
   CLOUDTRAIL_TABLE,
   DECISION_TABLE,
   DEFAULT_DATABASE,
   cloudTrailTableDefinition,
+  createDecisionLatestViewStatement,
   createTableStatement,
   decisionTableDefinition,
   namedQueries,
 } from '../../../lib/athena';
+import type { Config } from '../../../lib/core/config';
+import { parsePositiveInt } from '../args';
 import { loadCliConfig } from '../config';
 import { EXIT, UsageError, type CliIo } from '../io';
-import { parsePositiveInt } from './evaluate';
 
 export const ATHENA_SQL_HELP = `Usage: oidc-watch athena-sql [--config FILE] [--decision-bucket B] [--lookback-days N]
 
@@ -27,7 +33,16 @@ Options:
   -h, --help               this help
 `;
 
-export async function runAthenaSql(argv: readonly string[], io: CliIo): Promise<number> {
+export interface AthenaSqlPlan {
+  readonly configFlag: string | undefined;
+  readonly database: string;
+  readonly lookbackDays: number;
+  /** Omitted: no decision table. */
+  readonly decisionLog: { readonly bucket: string; readonly prefix: string } | undefined;
+}
+
+/** Pure: the arguments (and DECISION_LOG_BUCKET), checked. */
+export function planAthenaSql(argv: readonly string[], env: NodeJS.ProcessEnv): AthenaSqlPlan | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -40,35 +55,49 @@ export async function runAthenaSql(argv: readonly string[], io: CliIo): Promise<
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    io.stdout.write(ATHENA_SQL_HELP);
-    return EXIT.clean;
-  }
-  const { config, path } = loadCliConfig(values.config, io.env, io.cwd);
-  const athena = config.deployment?.athena;
-  if (!athena) throw new UsageError(`${path} has no deployment.athena section (bucket, accounts, regions)`);
-  const database = values.database ?? DEFAULT_DATABASE;
-  const lookbackDays = parsePositiveInt('--lookback-days', values['lookback-days'], 30);
-  const out: string[] = [`${createTableStatement(database, cloudTrailTableDefinition(athena))}`];
-  const bucket = values['decision-bucket'] ?? io.env.DECISION_LOG_BUCKET;
-  if (bucket) {
+  if (values.help) return 'help';
+  const bucket = values['decision-bucket'] ?? env.DECISION_LOG_BUCKET;
+  return {
+    configFlag: values.config,
+    database: values.database ?? DEFAULT_DATABASE,
+    lookbackDays: parsePositiveInt('--lookback-days', values['lookback-days'], 30),
+    decisionLog: bucket ? { bucket, prefix: values['decision-prefix'] ?? 'decisions/' } : undefined,
+  };
+}
+
+/** The statements for a config: CloudTrail table, decision table (when a bucket is known), named queries. */
+export function athenaStatements(config: Config, athena: AthenaSettings, plan: AthenaSqlPlan): string[] {
+  const out: string[] = [createTableStatement(plan.database, cloudTrailTableDefinition(athena))];
+  if (plan.decisionLog) {
     const def = decisionTableDefinition({
-      bucket,
-      prefix: values['decision-prefix'] ?? 'decisions/',
+      ...plan.decisionLog,
       startDate: athena.projectionStartDate.replace(/\//g, '-'),
     });
-    out.push(createTableStatement(database, def));
+    out.push(createTableStatement(plan.database, def));
+    out.push(createDecisionLatestViewStatement(plan.database, DECISION_TABLE));
   }
   for (const q of namedQueries({
-    database,
+    database: plan.database,
     cloudTrailTable: CLOUDTRAIL_TABLE,
     decisionTable: DECISION_TABLE,
     productionRoleArns: config.productionRoles.flatMap((r) => r.roleArns),
     gitLabIssuers: config.trustedIssuers.map((i) => i.issuer),
-    lookbackDays,
+    lookbackDays: plan.lookbackDays,
   })) {
     out.push(`-- Named query: ${q.name}\n-- ${q.description}\n${q.sql.trimEnd()};`);
   }
-  io.stdout.write(`${out.join('\n\n')}\n`);
+  return out;
+}
+
+export async function runAthenaSql(argv: readonly string[], io: CliIo): Promise<number> {
+  const plan = planAthenaSql(argv, io.env);
+  if (plan === 'help') {
+    io.stdout.write(ATHENA_SQL_HELP);
+    return EXIT.clean;
+  }
+  const { config, path } = loadCliConfig(plan.configFlag, io.env, io.cwd);
+  const athena = config.deployment?.athena;
+  if (!athena) throw new UsageError(`${path} has no deployment.athena section (bucket, accounts, regions)`);
+  io.stdout.write(`${athenaStatements(config, athena, plan).join('\n\n')}\n`);
   return EXIT.clean;
 }

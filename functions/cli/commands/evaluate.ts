@@ -1,9 +1,13 @@
-import { isAbsolute, resolve } from 'node:path';
+/**
+ * `oidc-watch evaluate`: plan (the arguments, checked; pure) -> build (config and engine from lib/composition) ->
+ * run (judge the files or stdin, print verdicts and a summary).
+ */
 import { parseArgs } from 'node:util';
-import { InputError, type OidcWatchError } from '../../../lib/core/errors';
+import { buildEngine } from '../../../lib/composition';
 import { readFiles } from '../../../lib/sources/files';
+import { describeCliError, parseFormat, parsePositiveInt, resolveInputs, secondsSince } from '../args';
 import { loadCliConfig } from '../config';
-import { buildEngine, judgeSource } from '../engine';
+import { judgeSource } from '../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { emptyCounts, renderSummary, VerdictWriter, type OutputFormat } from '../output';
 
@@ -39,34 +43,18 @@ Examples:
   oidc-watch evaluate -c policy.yaml --format json event.json | jq 'select(.verdict=="alert")'
 `;
 
-export function parseFormat(value: string | undefined, tty: boolean): OutputFormat {
-  if (value === undefined) return tty ? 'table' : 'json';
-  if (value === 'json' || value === 'table' || value === 'csv') return value;
-  throw new UsageError(`--format must be json, table or csv, not '${value}'`);
+export interface EvaluatePlan {
+  readonly format: OutputFormat;
+  readonly concurrency: number;
+  readonly configFlag: string | undefined;
+  readonly paths: readonly string[];
 }
 
-export function parsePositiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000)
-    throw new UsageError(`${name} must be a whole number from 1 to 10000, not '${value}'`);
-  return n;
-}
-
-export function describeError(e: OidcWatchError): string {
-  if (e instanceof InputError) {
-    const where = e.record === undefined ? e.source : `${e.source}: record ${e.record}`;
-    return e.message.startsWith(e.source) ? e.message : `${where}: ${e.message}`;
-  }
-  return e.message;
-}
-
-/** Relative paths are taken from the CLI's working directory (io.cwd), kept relative for readable messages. */
-export function resolveInputs(paths: readonly string[], cwd: string): string[] {
-  return paths.map((p) => (p === '-' || isAbsolute(p) || cwd === process.cwd() ? p : resolve(cwd, p)));
-}
-
-export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<number> {
+/** Pure: the arguments, checked, as what the run will do (`help` when only the help text is wanted). */
+export function planEvaluate(
+  argv: readonly string[],
+  io: Pick<CliIo, 'stdin' | 'stdout'>,
+): EvaluatePlan | 'help' {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -78,35 +66,45 @@ export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<n
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    io.stdout.write(EVALUATE_HELP);
-    return EXIT.clean;
-  }
+  if (values.help) return 'help';
   const format = parseFormat(values.format, io.stdout.isTTY === true);
   const concurrency = parsePositiveInt('--concurrency', values.concurrency, 64);
-  const { config } = loadCliConfig(values.config, io.env, io.cwd);
-  const paths = positionals.length > 0 ? positionals : ['-'];
   if (positionals.length === 0 && (io.stdin as { isTTY?: boolean }).isTTY === true) {
     throw new UsageError('no input: give PATH... or pipe records on stdin (oidc-watch evaluate --help)');
   }
+  return {
+    format,
+    concurrency,
+    configFlag: values.config,
+    paths: positionals.length > 0 ? positionals : ['-'],
+  };
+}
 
+export async function runEvaluate(argv: readonly string[], io: CliIo): Promise<number> {
+  const plan = planEvaluate(argv, io);
+  if (plan === 'help') {
+    io.stdout.write(EVALUATE_HELP);
+    return EXIT.clean;
+  }
+  // Build: config, then the engine (tokens, GitLab directory, evaluator) from the composition module.
+  const { config } = loadCliConfig(plan.configFlag, io.env, io.cwd);
   const started = process.hrtime.bigint();
   const engine = await buildEngine(config, { env: io.env });
-  const writer = new VerdictWriter(format, io.stdout);
+  const writer = new VerdictWriter(plan.format, io.stdout);
   const counts = emptyCounts();
+  // Run.
   await judgeSource(
-    readFiles(resolveInputs(paths, io.cwd), { stdin: io.stdin }),
+    readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin }),
     engine,
     counts,
     {
       onVerdict: (v) => writer.write(v),
-      onError: (e) => io.stderr.write(`error: ${describeError(e)}\n`),
+      onError: (e) => io.stderr.write(`error: ${describeCliError(e)}\n`),
     },
-    concurrency,
+    plan.concurrency,
   );
   writer.end();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  io.stderr.write(renderSummary(counts, seconds));
+  io.stderr.write(renderSummary(counts, secondsSince(started)));
   if (counts.errors > 0) return EXIT.error;
   return counts.verdicts.alert + counts.verdicts.unverified > 0 ? EXIT.findings : EXIT.clean;
 }

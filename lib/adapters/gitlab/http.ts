@@ -20,7 +20,16 @@ import {
 import * as z from 'zod';
 import { GitLabUnavailableError, OidcWatchError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { Semaphore, sleep, WaitAbortedError } from '../concurrency';
+import {
+  type AttemptResult,
+  exponentialBackoff,
+  type GiveUp,
+  parseRetryAfter,
+  Semaphore,
+  sleep,
+  WaitAbortedError,
+  withRetry,
+} from '../../resilience';
 
 /** GitLab answered with a status that retrying will not change (404, 401, 403, 400...). */
 export class GitLabStatusError extends OidcWatchError {
@@ -65,25 +74,6 @@ const MAX_MESSAGE_CHARS = 200;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export const now = (): number => performance.now();
-
-/**
- * Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns milliseconds to wait, or undefined
- * when absent or unreadable (the caller then falls back to exponential backoff).
- * See: https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
- */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  nowEpochMs: number = Date.now(),
-): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed) * 1000;
-  // An HTTP-date has a weekday and month name; this keeps `-5` or `1.5` from being read as years.
-  if (!/[A-Za-z]/.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowEpochMs);
-}
 
 const HandlerOptionsSchema = z.object({
   method: z.string().default('GET'),
@@ -149,14 +139,19 @@ export class GitLabHttpClient {
   public retries = 0;
   private readonly apiBase: URL;
   private readonly semaphore: Semaphore;
-  private readonly random: () => number;
+  private readonly backoff: (retry: number) => number;
   /** Monotonic time until which the instance asked us (429 + Retry-After) to send nothing. */
   private pausedUntil = 0;
 
   public constructor(private readonly options: GitLabHttpOptions) {
     this.apiBase = new URL(`${options.apiUrl.replace(/\/+$/, '')}/`);
     this.semaphore = new Semaphore(options.concurrency);
-    this.random = options.random ?? Math.random;
+    // Exponential backoff with "equal jitter": half fixed, half random, so synchronized callers spread out.
+    this.backoff = exponentialBackoff({
+      baseMs: options.baseBackoffMs,
+      jitter: 'equal',
+      random: options.random ?? Math.random,
+    });
   }
 
   /** Requests currently on the wire (for tests and summaries). */
@@ -192,98 +187,99 @@ export class GitLabHttpClient {
       // The service only reads; a write here is a programming error, not a GitLab outcome.
       throw new OidcWatchError(`refusing ${options.method} ${endpoint}: the GitLab adapter is read-only`);
     }
-    let url = new URL(endpoint, this.apiBase);
-    if (options.searchParams) url.search = options.searchParams;
+    const target = { url: new URL(endpoint, this.apiBase), redirects: 0 };
+    if (options.searchParams) target.url.search = options.searchParams;
     const headers = { accept: 'application/json', ...options.headers };
+    return withRetry(() => this.attempt(target, headers, ctx), {
+      maxRetries: this.options.maxRetries,
+      backoff: this.backoff,
+      deadlineAt: ctx.deadlineAt,
+      now,
+      signal: ctx.signal,
+      retryAfterBeyondDeadline: true,
+      onRetry: ({ retry, waitMs, problem }) => {
+        this.retries += 1;
+        this.options.logger.debug(
+          {
+            gitlab: this.apiBase.origin,
+            path: this.describe(target.url),
+            problem,
+            attempt: retry,
+            waitMs: Math.round(waitMs),
+          },
+          'GitLab request will be retried',
+        );
+      },
+      giveUp: (why) => this.unavailable(target.url, this.giveUpReason(why)),
+    });
+  }
 
-    let attempt = 0;
-    let redirects = 0;
+  /** One attempt: wait out a shared pause, send, follow same-API redirects; the answer decides retry or not. */
+  private async attempt(
+    target: { url: URL; redirects: number },
+    headers: Record<string, string>,
+    ctx: RequestContext,
+  ): Promise<AttemptResult<FormattedResponse>> {
     for (;;) {
-      await this.waitForPause(ctx, url);
-      const result = await this.sendOnce(url, headers, ctx);
-      let problem: string;
-      let retryAfterMs: number | undefined;
+      await this.waitForPause(ctx, target.url);
+      const result = await this.sendOnce(target.url, headers, ctx);
       switch (result.kind) {
         case 'deadline':
           throw this.unavailable(
-            url,
+            target.url,
             `no answer within the ${this.options.lookupTimeoutMs} ms lookup deadline`,
           );
         case 'timeout':
-          problem = `no answer within ${result.afterMs} ms`;
-          break;
+          return { kind: 'retry', problem: `no answer within ${result.afterMs} ms` };
         case 'network':
-          problem = `network error (${result.code})`;
-          break;
-        case 'response': {
-          const { status } = result;
-          if (status >= 200 && status < 300) return this.formatted(result);
-          if (REDIRECT_STATUSES.has(status)) {
-            url = this.followRedirect(url, result.headers['location'], ++redirects);
-            continue;
-          }
-          if (status === 429) {
-            retryAfterMs = parseRetryAfter(result.headers['retry-after']);
-            problem = 'rate limited (429)';
-            if (retryAfterMs !== undefined) {
-              const remaining = ctx.deadlineAt - now();
-              if (retryAfterMs >= remaining) {
-                throw this.unavailable(
-                  url,
-                  `${problem}: Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.max(0, Math.floor(remaining))} ms left in the lookup deadline`,
-                );
-              }
-              // Everyone talking to this instance waits, not only this request.
-              this.pausedUntil = Math.max(this.pausedUntil, now() + retryAfterMs);
-            }
-            break;
-          }
-          if (status >= 500) {
-            problem = `GitLab answered ${status}`;
-            break;
-          }
-          const gitlabMessage = this.scrub(gitlabMessageOf(result.text, result.headers['content-type']));
-          throw new GitLabStatusError(
-            `GitLab answered ${status} (${gitlabMessage}) for GET ${this.describe(url)}`,
-            status,
-            gitlabMessage,
-          );
-        }
+          return { kind: 'retry', problem: `network error (${result.code})` };
+        case 'response':
+          if (!REDIRECT_STATUSES.has(result.status)) return this.judgeResponse(result, target.url, ctx);
+          target.url = this.followRedirect(target.url, result.headers['location'], ++target.redirects);
       }
-
-      if (attempt >= this.options.maxRetries) {
-        throw this.unavailable(
-          url,
-          `${problem}; gave up after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}`,
-        );
-      }
-      const waitMs = retryAfterMs ?? this.backoffMs(attempt);
-      if (now() + waitMs >= ctx.deadlineAt) {
-        throw this.unavailable(
-          url,
-          `${problem}; no time left in the ${this.options.lookupTimeoutMs} ms lookup deadline to retry`,
-        );
-      }
-      attempt += 1;
-      this.retries += 1;
-      this.options.logger.debug(
-        {
-          gitlab: this.apiBase.origin,
-          path: this.describe(url),
-          problem,
-          attempt,
-          waitMs: Math.round(waitMs),
-        },
-        'GitLab request will be retried',
-      );
-      await this.sleepWithinDeadline(waitMs, ctx, url, problem);
     }
   }
 
-  /** Exponential backoff with "equal jitter": half fixed, half random, so synchronized callers spread out. */
-  private backoffMs(attempt: number): number {
-    const ceiling = this.options.baseBackoffMs * 2 ** attempt;
-    return ceiling / 2 + (this.random() * ceiling) / 2;
+  /** 2xx is the answer; 429 and 5xx are worth a retry; any other status is GitLab's final word. */
+  private judgeResponse(
+    result: Extract<SendResult, { kind: 'response' }>,
+    url: URL,
+    ctx: RequestContext,
+  ): AttemptResult<FormattedResponse> {
+    const { status } = result;
+    if (status >= 200 && status < 300) return { kind: 'done', value: this.formatted(result) };
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(result.headers['retry-after']);
+      // Everyone talking to this instance waits, not only this request (unless the wait cannot fit the deadline).
+      if (retryAfterMs !== undefined && retryAfterMs < ctx.deadlineAt - now())
+        this.pausedUntil = Math.max(this.pausedUntil, now() + retryAfterMs);
+      return {
+        kind: 'retry',
+        problem: 'rate limited (429)',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
+    }
+    if (status >= 500) return { kind: 'retry', problem: `GitLab answered ${status}` };
+    const gitlabMessage = this.scrub(gitlabMessageOf(result.text, result.headers['content-type']));
+    throw new GitLabStatusError(
+      `GitLab answered ${status} (${gitlabMessage}) for GET ${this.describe(url)}`,
+      status,
+      gitlabMessage,
+    );
+  }
+
+  private giveUpReason(why: GiveUp): string {
+    const deadline = `the ${this.options.lookupTimeoutMs} ms lookup deadline`;
+    switch (why.reason) {
+      case 'retry-after':
+        return `${why.problem}: Retry-After asks for ${Math.ceil(why.retryAfterMs / 1000)} s, more than the ${why.remainingMs} ms left in the lookup deadline`;
+      case 'attempts':
+        return `${why.problem}; gave up after ${why.retries + 1} attempt${why.retries === 0 ? '' : 's'}`;
+      case 'deadline':
+        return `${why.problem}; no time left in ${deadline} to retry`;
+      case 'aborted':
+        return `${why.problem}; ${deadline} passed while waiting to retry`;
+    }
   }
 
   private async waitForPause(ctx: RequestContext, url: URL): Promise<void> {

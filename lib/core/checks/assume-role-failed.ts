@@ -11,7 +11,7 @@ export const check: Check = {
     '(no credentials were issued); the sub is parsed when present to name the project and ref in the message. ' +
     'UNTRUSTED_ISSUER is still reported alongside when the record names an untrusted issuer.',
   severity: 'high',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'alert',
   runbook: [
     'Read errorCode/errorMessage: AccessDenied means the trust policy refused the token; InvalidIdentityToken means the token itself was rejected.',

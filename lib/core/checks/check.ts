@@ -80,7 +80,11 @@ export interface Check {
   readonly description: string;
   /** Default severity. */
   readonly severity: Severity;
-  /** When true, findings take the matched role's configured `severity` instead of the default. */
+  /**
+   * When true, findings take their severity from the matched role: `severity` for alert-class findings,
+   * `unverifiedSeverity` (default: `severity`) for unverified-class ones. Every check that should page does, so that
+   * a subscription filtered to the role's severity sees probes and unverifiable assumptions too.
+   */
   readonly usesRoleSeverity: boolean;
   readonly class: FindingClass;
   /** Triage steps for whoever receives the alert. */
@@ -94,7 +98,11 @@ export function finding(check: Check, ctx: CheckContext, message: string): Findi
   return {
     code: check.id,
     class: check.class,
-    severity: check.usesRoleSeverity ? ctx.role.severity : check.severity,
+    severity: !check.usesRoleSeverity
+      ? check.severity
+      : check.class === 'unverified'
+        ? (ctx.role.unverifiedSeverity ?? ctx.role.severity)
+        : ctx.role.severity,
     message,
   };
 }

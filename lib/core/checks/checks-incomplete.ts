@@ -92,7 +92,7 @@ export const check: Check = {
     'It should never fire; ' +
     'when it does, a check has a gap: report it.',
   severity: 'medium',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'unverified',
   runbook: [
     'Re-evaluate the record with oidc-watch evaluate and read the facts gathered.',

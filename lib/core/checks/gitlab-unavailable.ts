@@ -11,7 +11,7 @@ export const check: Check = {
     'every lookup made was needed: a protection list is not fetched when an explicit allowedRefs entry already ' +
     'allows the ref. Chains and job facts report their own unverified codes. "Could not tell" never becomes ok.',
   severity: 'medium',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'unverified',
   runbook: [
     'Check GitLab status and the read_api token (expired, revoked, rate limited).',

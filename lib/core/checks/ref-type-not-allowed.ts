@@ -9,7 +9,7 @@ export const check: Check = {
     "the project's sub leaves ref_type out, it is what GitLab's repository shows (the ref exists only as a branch, or " +
     'only as a tag), never what a pipeline the caller named shows. An unknown type is REF_TYPE_UNKNOWN, not this.',
   severity: 'high',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'alert',
   runbook: [
     'A tag where only branches are allowed (or the reverse) usually means someone pushed a tag named like a protected branch, or a branch named like a release tag.',

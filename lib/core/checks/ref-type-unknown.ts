@@ -25,7 +25,7 @@ export const check: Check = {
     'The type is never read off a pipeline the caller named: an unprotected branch named like a protected tag ' +
     'would otherwise pass as the tag.',
   severity: 'medium',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'unverified',
   runbook: [
     'Find the pipeline that minted the token (session name, CI job logs around eventTime) and check whether it ran for a branch or a tag.',

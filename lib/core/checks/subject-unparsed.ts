@@ -10,7 +10,7 @@ export const check: Check = {
     'it nothing can be checked against GitLab: the token cannot be tied to a project, ref or pipeline. A project ' +
     'whose ci_id_token_sub_claim_components leaves out `ref` lands here too: pin the ref in the sub.',
   severity: 'high',
-  usesRoleSeverity: false,
+  usesRoleSeverity: true,
   class: 'alert',
   runbook: [
     'Read the sub from userIdentity.userName / responseElements.subjectFromWebIdentityToken.',

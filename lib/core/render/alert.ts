@@ -7,8 +7,10 @@
  * See: https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html
  * See: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
+import type { PublicationContext, PublicationReason } from '../publication';
 import { FINDING_CODES, type Finding, type FindingCode, type Verdict } from '../verdict';
 import { asciiText, plainText, safeHttpUrl, slackCode, slackText, truncate } from './escape';
+import { REGION_PATTERN } from '../aws-names';
 
 /** Length limits (code points) for values from the record or from GitLab, per field. */
 export const FIELD_LIMITS = {
@@ -114,12 +116,14 @@ export function triageHint(code: FindingCode): string {
 export const KNOWN_FINDING_CODES: readonly FindingCode[] = FINDING_CODES;
 
 const UUID_LIKE = /^[A-Za-z0-9-]{1,64}$/;
-const REGION_LIKE = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 
 function headline(v: Verdict): string {
   switch (v.verdict) {
     case 'alert':
-      return 'assumed by a pipeline that breaks policy';
+      // A failed call issued no credentials: the role was asked for, not taken.
+      return v.errorCode !== null
+        ? 'attempted, and the attempt was denied (a probe)'
+        : 'assumed by a pipeline that breaks policy';
     case 'unverified':
       return 'assumption could not be verified';
     case 'ok':
@@ -138,23 +142,67 @@ function roleName(roleArn: string): string {
  * SNS subject, e.g. `[CRITICAL] ALERT prod-deploy in 123456789012: UNPROTECTED_REF +2`. ASCII, one line,
  * under 100 characters. Only the role name and account come from the record, and they are ASCII-filtered.
  */
-export function renderSubject(v: Verdict): string {
+export function renderSubject(v: Verdict, p?: PublicationContext): string {
   const first = v.findings[0];
   const more = v.findings.length > 1 ? ` +${v.findings.length - 1}` : '';
   const what = first ? `: ${first.code}${more}` : '';
-  const subject = `[${v.severity.toUpperCase()}] GitLab OIDC ${v.verdict.toUpperCase()} ${roleName(v.roleArn)} in ${v.accountId}${what}`;
+  const severity = (p?.routingSeverity ?? v.severity).toUpperCase();
+  const verdict =
+    p?.kind === 'update' && p.previous !== null
+      ? `UPDATE ${p.previous.verdict.toUpperCase()}->${v.verdict.toUpperCase()}`
+      : v.verdict.toUpperCase();
+  const subject = `[${severity}] GitLab OIDC ${verdict} ${roleName(v.roleArn)} in ${v.accountId}${what}`;
   return asciiText(subject, SNS_SUBJECT_MAX);
 }
 
+/** What changed, in the words a responder needs, per publication reason. */
+export const UPDATE_REASONS: Readonly<Record<PublicationReason, string>> = {
+  'first-alert': 'First alert for this event.',
+  escalated:
+    'The earlier verdict could not be verified; a re-evaluation (GitLab answering again) found a policy breach.',
+  resolved:
+    'The earlier verdict could not be verified; a re-evaluation (GitLab answering again) found the assumption within policy.',
+  withdrawn:
+    "A re-evaluation no longer finds the earlier policy breach (GitLab's record or the policy changed): find out why before standing down.",
+  'new-findings': 'A re-evaluation found policy breaches that the earlier alert did not report.',
+  reopened: 'An assumption earlier judged within policy was re-evaluated and breaks policy.',
+  duplicate: 'Nothing new.',
+  'conclusion-stands': 'The re-evaluation could not tell; the earlier conclusion stands.',
+  'nothing-to-tell': 'Nothing to tell.',
+};
+
+/**
+ * The update banner, plain text: which alert this updates, what it said, what it says now, why. Empty for a first
+ * alert. Values are an SNS MessageId, an ISO time we wrote and enum words, escaped anyway.
+ */
+export function updateBanner(v: Verdict, p: PublicationContext | undefined): readonly string[] {
+  if (p === undefined || p.kind !== 'update') return [];
+  const first =
+    p.first === null
+      ? 'the first alert for this event'
+      : `the alert of ${plainText(p.first.publishedAt, 64)} (SNS message ${plainText(p.first.messageId, 128)})`;
+  const was = p.previous === null ? '' : `was ${p.previous.verdict.toUpperCase()} (${p.previous.severity}), `;
+  return [
+    `UPDATE #${p.sequence} to ${first}: ${was}now ${v.verdict.toUpperCase()} (${v.severity}).`,
+    UPDATE_REASONS[p.reason],
+  ];
+}
+
 /** SNS message attributes for subscription filter policies (all String). */
-export function renderAttributes(v: Verdict): Record<string, string> {
+export function renderAttributes(v: Verdict, p?: PublicationContext): Record<string, string> {
   const attributes: Record<string, string> = {
-    severity: v.severity,
+    // Routing severity: an update reaches every subscriber that the alert it updates reached.
+    severity: p?.routingSeverity ?? v.severity,
     verdict: v.verdict,
     account: asciiText(v.accountId, ATTRIBUTE_VALUE_MAX),
     role: asciiText(v.roleArn, ATTRIBUTE_VALUE_MAX),
   };
   if (v.policy !== null) attributes.policy = asciiText(v.policy, ATTRIBUTE_VALUE_MAX);
+  if (p !== undefined) {
+    attributes.kind = p.kind;
+    attributes.sequence = String(p.sequence);
+    if (p.previous !== null) attributes.previousVerdict = p.previous.verdict;
+  }
   return attributes;
 }
 
@@ -166,7 +214,7 @@ function or(value: string | null, limit: number, none = '(none)'): string {
 export function followUpCommands(v: Verdict): readonly string[] {
   if (!UUID_LIKE.test(v.eventId))
     return ['The event ID has an unexpected format: search CloudTrail by event time and role instead.'];
-  const region = REGION_LIKE.test(v.region) ? v.region : 'us-east-1';
+  const region = REGION_PATTERN.test(v.region) ? v.region : 'us-east-1';
   // LookupEvents covers the last 90 days, in the region where the call was logged.
   // See: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
   const lookup = `aws cloudtrail lookup-events --region ${region} --lookup-attributes AttributeKey=EventId,AttributeValue=${v.eventId} --query 'Events[0].CloudTrailEvent' --output text`;
@@ -187,15 +235,23 @@ function uniqueCodes(findings: readonly Finding[]): FindingCode[] {
 }
 
 /** Email body: plain text, who / what / where, findings with triage hints, follow-up commands. */
-export function renderEmail(v: Verdict, maxFindings = MAX_FINDINGS_SHOWN): string {
+export function renderEmail(
+  v: Verdict,
+  maxFindings = MAX_FINDINGS_SHOWN,
+  publication?: PublicationContext,
+): string {
   const L = FIELD_LIMITS;
   const p = v.pipeline;
   const lines: string[] = [];
   const row = (label: string, value: string): void => {
     lines.push(`  ${(label + ':').padEnd(22)}${value}`);
   };
-  lines.push(`GitLab OIDC Watch: ${v.verdict.toUpperCase()} (${v.severity})`);
+  const banner = updateBanner(v, publication);
+  lines.push(
+    `GitLab OIDC Watch: ${banner.length > 0 ? 'UPDATE, now ' : ''}${v.verdict.toUpperCase()} (${v.severity})`,
+  );
   lines.push('');
+  if (banner.length > 0) lines.push(...banner, '');
   lines.push(`Production role ${plainText(roleName(v.roleArn), L.generic)} ${headline(v)}.`);
   if (v.verdict === 'unverified') {
     lines.push('Not every check could be completed; this is NOT a clean result. Verify by hand.');
@@ -289,13 +345,20 @@ function slackLink(url: string, label: string): string {
 }
 
 /** Chatbot custom notification; `description` is Slack mrkdwn with every record value in a code span. */
-export function renderChatbot(v: Verdict, maxFindings = MAX_FINDINGS_SHOWN): ChatbotNotification {
+export function renderChatbot(
+  v: Verdict,
+  maxFindings = MAX_FINDINGS_SHOWN,
+  publication?: PublicationContext,
+): ChatbotNotification {
   const L = FIELD_LIMITS;
   const code = (value: string | null, limit: number): string =>
     value === null ? '_(none)_' : slackCode(value, limit);
   const p = v.pipeline;
-  const title = `${VERDICT_EMOJI[v.verdict]} *${v.verdict.toUpperCase()}* (${v.severity}): ${slackText(roleName(v.roleArn), 64)} ${headline(v)}`;
+  const banner = updateBanner(v, publication);
+  const title = `${banner.length > 0 ? ':arrows_counterclockwise: *UPDATE* ' : ''}${VERDICT_EMOJI[v.verdict]} *${v.verdict.toUpperCase()}* (${v.severity}): ${slackText(roleName(v.roleArn), 64)} ${headline(v)}`;
   const lines: string[] = [];
+  // The banner is plain text of our own making (enum words, an SNS id, a time); slackText escapes it anyway.
+  for (const line of banner) lines.push(`_${slackText(line, 500)}_`);
   lines.push(
     `*Role* ${code(v.roleArn, L.roleArn)}${v.policy === null ? '' : ` (policy ${code(v.policy, L.generic)})`}`,
   );
@@ -344,7 +407,7 @@ export function renderChatbot(v: Verdict, maxFindings = MAX_FINDINGS_SHOWN): Cha
           : title,
       description,
       nextSteps,
-      keywords: [v.verdict, v.severity, ...codes].slice(0, 10),
+      keywords: [...(banner.length > 0 ? ['update'] : []), v.verdict, v.severity, ...codes].slice(0, 10),
     },
     metadata: {
       // Same thread for every update of one event: an `unverified` later resolved to `alert` lands under it.
@@ -393,9 +456,15 @@ function capStrings(value: unknown, max: number): unknown {
 }
 
 /** Verdict JSON for SQS/Lambda subscribers: the verdict as recorded, strings capped, findings possibly trimmed. */
-export function renderVerdictJson(v: Verdict, maxFindings?: number, maxString = 4096): string {
+export function renderVerdictJson(
+  v: Verdict,
+  maxFindings?: number,
+  maxString = 4096,
+  publication?: PublicationContext,
+): string {
   const { shown, omitted } = findingsShown(v, maxFindings ?? v.findings.length);
-  const body = omitted > 0 ? { ...v, findings: shown, findingsOmitted: omitted } : v;
+  const trimmed = omitted > 0 ? { ...v, findings: shown, findingsOmitted: omitted } : v;
+  const body = publication === undefined ? trimmed : { ...trimmed, publication };
   return JSON.stringify(capStrings(body, maxString));
 }
 
@@ -410,15 +479,15 @@ export interface SnsAlert {
  * The whole SNS publication. If the rendering does not fit in 256 KiB, fewer findings are shown until it does
  * (the decision log keeps them all).
  */
-export function renderSnsAlert(v: Verdict): SnsAlert {
-  const attributes = renderAttributes(v);
-  const subject = renderSubject(v);
+export function renderSnsAlert(v: Verdict, publication?: PublicationContext): SnsAlert {
+  const attributes = renderAttributes(v, publication);
+  const subject = renderSubject(v, publication);
   const encoder = new TextEncoder();
   const build = (maxFindings: number, maxString: number): string =>
     JSON.stringify({
-      default: renderVerdictJson(v, maxFindings, maxString),
-      email: renderEmail(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN)),
-      https: JSON.stringify(renderChatbot(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN))),
+      default: renderVerdictJson(v, maxFindings, maxString, publication),
+      email: renderEmail(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN), publication),
+      https: JSON.stringify(renderChatbot(v, Math.min(maxFindings, MAX_FINDINGS_SHOWN), publication)),
     });
   const fits = (message: string): boolean => encoder.encode(message).length <= SNS_MESSAGE_BUDGET_BYTES;
   for (let maxFindings = v.findings.length; ; maxFindings = Math.floor(maxFindings / 2)) {

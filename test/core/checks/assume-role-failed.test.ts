@@ -6,7 +6,7 @@ describe('ASSUME_ROLE_FAILED', () => {
     expect(check.evaluate(buildCheckContext())).toEqual([]);
   });
 
-  it('alerts on a failed call with high severity, naming the error, session name and the sub it parsed', () => {
+  it('alerts on a failed call with the role severity, naming the error, session name and the sub it parsed', () => {
     const [f] = check.evaluate(
       buildCheckContext({
         assumption: buildFailedAssumption({
@@ -15,7 +15,7 @@ describe('ASSUME_ROLE_FAILED', () => {
         }),
       }),
     );
-    expect(f).toMatchObject({ code: 'ASSUME_ROLE_FAILED', class: 'alert', severity: 'high' });
+    expect(f).toMatchObject({ code: 'ASSUME_ROLE_FAILED', class: 'alert', severity: 'critical' });
     expect(f?.message).toContain('"AccessDenied"');
     expect(f?.message).toContain('"probe"');
     expect(f?.message).toContain('"acme/sandbox"');

@@ -20,7 +20,7 @@ describe('CHECKS_INCOMPLETE', () => {
       facts: { protectedBranches: { status: 'skipped', detail: 'not needed' } },
     });
     const [f] = check.evaluate(ctx);
-    expect(f).toMatchObject({ code: 'CHECKS_INCOMPLETE', class: 'unverified', severity: 'medium' });
+    expect(f).toMatchObject({ code: 'CHECKS_INCOMPLETE', class: 'unverified', severity: 'critical' });
     expect(f?.message).toContain('the ref was not shown to be allowed (unknown)');
   });
 

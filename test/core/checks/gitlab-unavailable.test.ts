@@ -18,7 +18,7 @@ describe('GITLAB_UNAVAILABLE', () => {
     expect(findings).toHaveLength(2);
     expect(
       findings.every(
-        (f) => f.code === 'GITLAB_UNAVAILABLE' && f.class === 'unverified' && f.severity === 'medium',
+        (f) => f.code === 'GITLAB_UNAVAILABLE' && f.class === 'unverified' && f.severity === 'critical',
       ),
     ).toBe(true);
     expect(findings[0]?.message).toContain('pipeline 1234567 in project 4242: deadline of 8000 ms exceeded');

@@ -15,7 +15,7 @@ describe('REF_TYPE_NOT_ALLOWED', () => {
       facts: { refType: 'tag' },
     });
     const [f] = check.evaluate(ctx);
-    expect(f).toMatchObject({ code: 'REF_TYPE_NOT_ALLOWED', class: 'alert', severity: 'high' });
+    expect(f).toMatchObject({ code: 'REF_TYPE_NOT_ALLOWED', class: 'alert', severity: 'critical' });
     expect(f?.message).toContain('"tag"');
   });
 

@@ -17,7 +17,7 @@ describe('REF_TYPE_UNKNOWN', () => {
       facts: { refType: null, refTypeFrom: null },
     });
     expect(check.evaluate(ctx)).toEqual([
-      expect.objectContaining({ code: 'REF_TYPE_UNKNOWN', class: 'unverified', severity: 'medium' }),
+      expect.objectContaining({ code: 'REF_TYPE_UNKNOWN', class: 'unverified', severity: 'critical' }),
     ]);
   });
 

@@ -10,7 +10,7 @@ describe('SUBJECT_UNPARSED', () => {
     const [f] = check.evaluate(
       buildCheckContext({ assumption: buildAssumption({ subject: 'repo:octo-org/x:ref:refs/heads/main' }) }),
     );
-    expect(f).toMatchObject({ code: 'SUBJECT_UNPARSED', class: 'alert', severity: 'high' });
+    expect(f).toMatchObject({ code: 'SUBJECT_UNPARSED', class: 'alert', severity: 'critical' });
     expect(f?.message).toContain('"repo:octo-org/x:ref:refs/heads/main"');
   });
 

@@ -4,6 +4,7 @@
  */
 import type { ApiArea } from '../router';
 import type { StandinData } from '../types';
+import { instanceArea } from './instance';
 import { mergeRequestsArea } from './merge-requests';
 import { pipelinesArea } from './pipelines';
 import { projectsArea } from './projects';
@@ -27,6 +28,7 @@ export function apiAreas(data: StandinData): ApiArea[] {
     protectedBranchesArea(),
     protectedTagsArea(),
     mergeRequestsArea(data),
+    instanceArea(data),
     // ---- provenance (issue 8) ----
     pipelineListArea(ci),
     jobsArea(ci, byId),

@@ -3,7 +3,7 @@
  * so a misconfigured function fails at init with a message that says what to fix.
  */
 import type { z } from 'zod';
-import { EnvironmentError } from '../../lib/core/errors';
+import { EnvironmentError } from '../core/errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -51,7 +51,9 @@ export function jsonEnv<T extends z.ZodType>(name: string, schema: T, env: Env =
     parsed = JSON.parse(raw);
   } catch (cause) {
     if (cause instanceof SyntaxError) {
-      throw new EnvironmentError(`environment variable ${name} is not valid JSON: ${cause.message}`, name);
+      throw new EnvironmentError(`environment variable ${name} is not valid JSON: ${cause.message}`, name, {
+        cause,
+      });
     }
     throw cause;
   }

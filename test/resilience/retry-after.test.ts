@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '../../../lib/adapters/gitlab/http';
+import { parseRetryAfter } from '../../lib/resilience';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2025-04-16T03:31:56Z');

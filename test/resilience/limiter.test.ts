@@ -1,4 +1,4 @@
-import { Semaphore, sleep, WaitAbortedError } from '../../lib/adapters/concurrency';
+import { Semaphore, sleep, WaitAbortedError } from '../../lib/resilience';
 
 describe('Semaphore', () => {
   it('grants at most `limit` permits and hands them on in FIFO order', async () => {

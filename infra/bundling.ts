@@ -1,0 +1,29 @@
+/**
+ * How every Lambda bundle is built, stated once: the house function construct hands these to NodejsFunction, and the
+ * bundle benchmark and test (bench/bundle.ts, test/functions/correlator-bundle.test.ts) build the same bundle with
+ * esbuild directly, so what is measured is what is deployed.
+ * See: https://esbuild.github.io/api/
+ */
+import type { Config } from '../lib/core/config';
+
+/** The name under which the validated config is compiled into every bundle. */
+export const EMBEDDED_CONFIG_VARIABLE = 'process.env.OIDC_WATCH_CONFIG';
+
+export const LAMBDA_BUNDLE = {
+  target: 'node22',
+  /** CommonJS: see house-function.ts for why not ESM. */
+  format: 'cjs',
+  minify: true,
+  // Mappings are enough for stack traces; embedding the sources would double the asset.
+  sourcesContent: false,
+  // Module entry points first, so esbuild can tree-shake the AWS SDK's ES modules.
+  mainFields: ['module', 'main'],
+} as const;
+
+/**
+ * esbuild `define` that compiles the config into the bundle: a JSON string literal substituted for every read of
+ * process.env.OIDC_WATCH_CONFIG. See: https://esbuild.github.io/api/#define
+ */
+export function embeddedConfigDefine(config: Config): Record<string, string> {
+  return { [EMBEDDED_CONFIG_VARIABLE]: JSON.stringify(JSON.stringify(config)) };
+}

@@ -1,0 +1,49 @@
+/**
+ * The deployed service's settings: the environment contract both Lambdas (correlator and reconcile) share, read once
+ * at init. Names match infra/constructs (the stack sets them on both functions).
+ */
+// `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
+import * as z from 'zod';
+import { type Env, intEnv, jsonEnv, optionalEnv, requireEnv } from './env';
+
+export interface ServiceSettings {
+  readonly alertTopicArn: string;
+  readonly decisionLogBucket: string;
+  /** Ends in `/` (or is empty). */
+  readonly decisionLogPrefix: string;
+  readonly idempotencyTable: string;
+  /** Trusted issuer URL -> Secrets Manager SecretId (ARN or name) holding its read_api token. */
+  readonly gitLabTokenSecrets: Readonly<Record<string, string>>;
+  /** Upper bound for each GitLab lookup, retries included; kept well inside the function timeout by the stack. */
+  readonly gitLabLookupBudgetMs: number;
+  readonly logLevel: string;
+}
+
+const TokenSecrets = z.record(z.string().url(), z.string().min(1));
+
+export const SERVICE_ENV = {
+  alertTopicArn: 'ALERT_TOPIC_ARN',
+  decisionLogBucket: 'DECISION_LOG_BUCKET',
+  decisionLogPrefix: 'DECISION_LOG_PREFIX',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
+  gitLabTokenSecrets: 'GITLAB_TOKEN_SECRETS',
+  gitLabLookupBudgetMs: 'GITLAB_LOOKUP_BUDGET_MS',
+  logLevel: 'LOG_LEVEL',
+} as const;
+
+/** A decision-log key prefix as S3 keys want it: empty, or ending in `/`. */
+export function normalizePrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+export function readServiceSettings(env: Env = process.env): ServiceSettings {
+  return {
+    alertTopicArn: requireEnv(SERVICE_ENV.alertTopicArn, env),
+    decisionLogBucket: requireEnv(SERVICE_ENV.decisionLogBucket, env),
+    decisionLogPrefix: normalizePrefix(optionalEnv(SERVICE_ENV.decisionLogPrefix, env) ?? ''),
+    idempotencyTable: requireEnv(SERVICE_ENV.idempotencyTable, env),
+    gitLabTokenSecrets: jsonEnv(SERVICE_ENV.gitLabTokenSecrets, TokenSecrets, env),
+    gitLabLookupBudgetMs: intEnv(SERVICE_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
+    logLevel: optionalEnv(SERVICE_ENV.logLevel, env) ?? 'info',
+  };
+}
