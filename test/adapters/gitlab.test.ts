@@ -557,7 +557,13 @@ describe('createGitLabDirectory', () => {
       'found',
     );
     expect((await directory.forIssuer('https://gitlab.com')?.getProject(DEPLOY))?.status).toBe('unavailable');
-    expect(directory.stats()).toEqual({ requests: 2, cacheHits: 0, retries: 0, failures: 1, authFailures: 1 });
+    expect(directory.stats()).toEqual({
+      requests: 2,
+      cacheHits: 0,
+      retries: 0,
+      failures: 1,
+      authFailures: 1,
+    });
   });
 
   it('refuses an issuer whose configured token was not resolved', () => {
