@@ -119,7 +119,13 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       // A fresh directory per event: its memo lives for one evaluation, so no stale protections or outages
       // are carried over to the next event by a warm container.
       const gitlab = await gitlabDirectory(log);
-      const evaluator = createEvaluator({ config, gitlab, now: deps.now });
+      const evaluator = createEvaluator({
+        config,
+        gitlab,
+        now: deps.now,
+        // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+        lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+      });
       const started = performance.now();
       const verdict = await evaluator.evaluate(assumption);
       const stats = gitlab.stats();

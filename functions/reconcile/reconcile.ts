@@ -72,7 +72,13 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
     try {
       // One directory for the run: its cache is shared by every event of this reconciliation.
       const gitlab = await gitlabDirectory(log);
-      const evaluator = createEvaluator({ config, gitlab, now: deps.now });
+      const evaluator = createEvaluator({
+        config,
+        gitlab,
+        now: deps.now,
+        // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+        lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+      });
 
       const end = new Date(now().getTime() - SETTLE_MINUTES * 60_000);
       const start = new Date(now().getTime() - reconcileSettings.lookbackHours * 3600_000);

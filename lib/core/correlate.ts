@@ -15,6 +15,7 @@ import type { RoleAssumption } from './assumption';
 import type { Config } from './config';
 import { CHECKS, SAFETY_NET } from './checks';
 import type { CheckContext, GitLabFacts } from './checks/check';
+import { budgetedPort } from './budgeted-port';
 import { emptyFacts, gatherFacts } from './facts';
 import { unavailableGitLabPort, type GitLabDirectory } from './gitlab-port';
 import { selectMintingPipeline } from './provenance/candidates';
@@ -34,6 +35,13 @@ export interface EvaluationDeps {
   readonly config: Config;
   readonly gitlab: GitLabDirectory;
   readonly now?: () => Date;
+  /**
+   * Wall-clock budget for one assumption's GitLab lookups, all rounds together (the Lambda's share of its timeout).
+   * Unset: each lookup is bounded by its own deadline only (CLI).
+   */
+  readonly lookupBudgetMs?: number;
+  /** Monotonic milliseconds for the budget; default Date.now. */
+  readonly clock?: () => number;
 }
 
 export interface Evaluator {
@@ -184,9 +192,13 @@ export function createEvaluator(deps: EvaluationDeps): Evaluator {
 
       let facts = emptyFacts(subject);
       if (correlated && subject && trustedIssuer !== null) {
-        const port =
+        const client =
           deps.gitlab.forIssuer(trustedIssuer) ??
           unavailableGitLabPort(`no GitLab client is configured for issuer ${trustedIssuer}`);
+        const port =
+          deps.lookupBudgetMs === undefined
+            ? client
+            : budgetedPort(client, deps.lookupBudgetMs, deps.clock ?? Date.now);
         facts = await gatherFacts(port, deps.config, a, role, subject, session);
       }
 

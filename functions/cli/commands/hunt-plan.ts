@@ -160,7 +160,9 @@ function planReconcile(values: Values, env: NodeJS.ProcessEnv): ReconcileTarget 
   const table = values['idempotency-table'] ?? env.IDEMPOTENCY_TABLE;
   // The table holds each event's standing verdict: without it an update could not be told from a first alert.
   if (!table)
-    throw new UsageError('--reconcile needs --idempotency-table (or IDEMPOTENCY_TABLE): the stack output table');
+    throw new UsageError(
+      '--reconcile needs --idempotency-table (or IDEMPOTENCY_TABLE): the stack output table',
+    );
   return {
     alertTopicArn: topic,
     decisionLogBucket: bucket,
