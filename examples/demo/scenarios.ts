@@ -29,19 +29,20 @@ function running(id: number, ref: string, source: string, username: string, used
   };
 }
 
-/** A parent pipeline whose only job (a build) finished before its child deployed; it triggered the child. */
+/** A parent pipeline whose only job (a build) finished ten minutes before its child deployed; it triggered the child. */
 function parent(id: number, ref: string, source: string, username: string, usedAt: string): StandinPipeline {
   return {
     ...running(id, ref, source, username, usedAt),
-    created_at: minus(usedAt, 300),
+    created_at: minus(usedAt, 900),
     jobs: [
       {
         id: id * 10,
         name: 'build',
         stage: 'build',
         status: 'success',
-        started_at: minus(usedAt, 298),
-        finished_at: minus(usedAt, 200),
+        // Finished well before the child's deploy (beyond the 5-minute clock skew): only the child was running.
+        started_at: minus(usedAt, 898),
+        finished_at: minus(usedAt, 700),
         runner: { id: 51, runner_type: 'instance_type' },
       },
     ],
