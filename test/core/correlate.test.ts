@@ -577,8 +577,8 @@ describe('correlate', () => {
         PROJECT_PATH,
         {
           ref: 'main',
-          updatedAfter: '2025-04-16T02:26:00.000Z',
-          createdBefore: '2025-04-16T03:37:00.000Z',
+          updatedAfter: '2025-04-16T02:25:00.000Z',
+          createdBefore: '2025-04-16T03:40:00.000Z',
           perPage: 11,
         },
       ]);

@@ -91,15 +91,16 @@ export function pipelineRelation(
 /**
  * The pipelines-list window that can hold the minting pipeline: created before the event (+ skew), and active
  * (`updated_at`) no earlier than the oldest job whose token could still be valid. Bounds are widened to whole
- * minutes so the assumptions of one burst share one list request.
+ * five minutes so the assumptions of one burst (and of one pipeline, in a hunt) share one list request; the core
+ * re-applies the exact bounds to what GitLab lists (mayHoldMintingJob).
  */
 export function listWindow(
   eventMs: number,
   timing: Timing,
 ): { readonly updatedAfter: string; readonly createdBefore: string } {
-  const minute = 60_000;
-  const from = Math.floor((eventMs - timing.maxTokenLifetimeMs - timing.clockSkewMs) / minute) * minute;
-  const to = Math.ceil((eventMs + timing.clockSkewMs) / minute) * minute;
+  const step = 300_000;
+  const from = Math.floor((eventMs - timing.maxTokenLifetimeMs - timing.clockSkewMs) / step) * step;
+  const to = Math.ceil((eventMs + timing.clockSkewMs) / step) * step;
   return { updatedAfter: new Date(from).toISOString(), createdBefore: new Date(to).toISOString() };
 }
 

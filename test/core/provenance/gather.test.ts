@@ -158,7 +158,7 @@ describe('provenance through the evaluator', () => {
       );
       expect(await strict.verdict).toMatchObject({ verdict: 'ok', findings: [] });
       expect(strict.gitlab.callsTo('listDeployments')[0]?.args[1]).toEqual({
-        updatedAfter: '2025-04-16T02:26:00.000Z',
+        updatedAfter: '2025-04-16T02:25:00.000Z',
         environment: 'production',
       });
       expect(strict.gitlab.callsTo('listProtectedEnvironments')).toHaveLength(1);

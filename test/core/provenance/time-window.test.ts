@@ -59,12 +59,12 @@ describe('pipelineRelation', () => {
 });
 
 describe('listWindow and mayHoldMintingJob', () => {
-  it('widens the window to whole minutes so a burst shares one list request', () => {
+  it('widens the window to whole five minutes so a burst shares one list request', () => {
     expect(listWindow(at('2025-04-16T03:31:56Z'), T)).toEqual({
-      updatedAfter: '2025-04-16T02:26:00.000Z',
-      createdBefore: '2025-04-16T03:37:00.000Z',
+      updatedAfter: '2025-04-16T02:25:00.000Z',
+      createdBefore: '2025-04-16T03:40:00.000Z',
     });
-    expect(listWindow(at('2025-04-16T03:31:10Z'), T)).toEqual(listWindow(at('2025-04-16T03:31:50Z'), T));
+    expect(listWindow(at('2025-04-16T03:30:10Z'), T)).toEqual(listWindow(at('2025-04-16T03:34:50Z'), T));
   });
 
   it('keeps only pipelines created before the event and active since the window start', () => {
