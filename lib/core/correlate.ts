@@ -3,10 +3,12 @@
  *
  * 1. Triage (synchronous, no I/O): not a production role, or a non-GitLab issuer the role allows
  *    (allowedForeignIssuers) -> `ignored`. An issuer in ignoredIssuers is no excuse on a production role.
- * 2. Parse the signed sub and the caller-chosen session name.
- * 3. Gather GitLab facts lazily, only what the role's policy needs (the port caches): the token's project, the
- *    pipeline the session name names (and the MR behind an MR pipeline), the one protection list the ref needs.
- *    No lookup at all for failed calls and untrusted issuers: there is no GitLab to ask.
+ * 2. Parse the signed sub and the caller-chosen session name (a hint that only selects among candidates).
+ * 3. Gather GitLab facts lazily, only what the role's policy needs (lib/core/facts.ts; the port caches): the token's
+ *    project, the ref type from the repository when the sub lacks it, the protection the ref needs, and provenance:
+ *    the pipelines and jobs of the sub's project and ref that could have minted the token at the event time, the
+ *    chain of downstream candidates, the minting job's deployment facts (lib/core/provenance). All rounds share one
+ *    budget when one is given. No lookup at all for failed calls and untrusted issuers: there is no GitLab to ask.
  * 4. Run every check (lib/core/checks) over the facts. Any alert-class finding -> `alert`; else any unverified-class
  *    finding -> `unverified`; else `ok`, and only when every fact an ok rests on was positively established
  *    (the CHECKS_INCOMPLETE safety net). A production role whose checks could not be completed is never `ok`.
