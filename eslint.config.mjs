@@ -19,7 +19,7 @@ const zodNamedImport = {
 // layer always name the folder they go to, so the segment is enough. Each file matches exactly one fence block
 // below, because a later flat-config block replaces an earlier block's options for the same rule.
 
-/** A path segment in an import specifier, e.g. `segment('functions')` matches `../../functions/cli/engine`. */
+/** A path segment in an import specifier, e.g. `segment('functions')` matches `../../functions/cli/judge`. */
 const segment = (name) => `(^|/)${name}(/|$)`;
 
 /** An import of lib/ outside the given sub-folders (e.g. infra may use lib/core and lib/athena only). */

@@ -33,6 +33,7 @@ export function correlatorBuildOptions(naive: boolean, outfile: string): BuildOp
       ? { minify: false, sourcemap: false }
       : {
           minify: LAMBDA_BUNDLE.minify,
+          keepNames: LAMBDA_BUNDLE.keepNames,
           sourcemap: 'external',
           sourcesContent: LAMBDA_BUNDLE.sourcesContent,
           mainFields: [...LAMBDA_BUNDLE.mainFields],

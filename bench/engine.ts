@@ -11,7 +11,7 @@ import { parseConfig } from '../lib/core/config';
 import type { SourceItem } from '../lib/core/source';
 import { readFiles } from '../lib/sources/files';
 import { buildEngine } from '../lib/composition';
-import { judgeSource } from '../functions/cli/engine';
+import { judgeSource } from '../functions/cli/judge';
 import { emptyCounts } from '../functions/cli/output';
 import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 import type { StandinData } from '../tools/gitlab-standin';

@@ -10,7 +10,7 @@ import { normalizeRecord } from '../lib/core/cloudtrail';
 import { parseConfig } from '../lib/core/config';
 import type { SourceItem } from '../lib/core/source';
 import { buildEngine } from '../lib/composition';
-import { judgeSource } from '../functions/cli/engine';
+import { judgeSource } from '../functions/cli/judge';
 import { emptyCounts } from '../functions/cli/output';
 import { makeWebIdentityRecord } from '../tools/cloudtrail-records';
 import { startGitLabStandin, type StandinData } from '../tools/gitlab-standin';

@@ -14,6 +14,10 @@ export const LAMBDA_BUNDLE = {
   /** CommonJS: see house-function.ts for why not ESM. */
   format: 'cjs',
   minify: true,
+  // Error classes name themselves from `new.target.name` (lib/core/errors.ts): without this, logs and Lambda failure
+  // records would say `QE` instead of `PublishError`. Costs a few KiB of __name() calls.
+  // See: https://esbuild.github.io/api/#keep-names
+  keepNames: true,
   // Mappings are enough for stack traces; embedding the sources would double the asset.
   sourcesContent: false,
   // Module entry points first, so esbuild can tree-shake the AWS SDK's ES modules.

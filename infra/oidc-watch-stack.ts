@@ -9,7 +9,7 @@ import { DecisionLogBucket } from './constructs/decision-log-bucket';
 import { EncryptedTopic } from './constructs/encrypted-topic';
 import { GitLabTokenSecrets } from './constructs/gitlab-token-secrets';
 import { IdempotencyTable } from './constructs/idempotency-table';
-import { OperationsAlarms } from './constructs/operations-alarms';
+import { ForwardedAlarms, OperationsAlarms } from './constructs/operations-alarms';
 import { OrganizationEventBus } from './constructs/organization-event-bus';
 import { ReconcileFunction } from './constructs/reconcile';
 import { SlackChannel } from './constructs/slack-channel';
@@ -47,6 +47,7 @@ export class OidcWatchStack extends Stack {
   public readonly reconcile: ReconcileFunction;
   public readonly athena: AthenaTables | undefined;
   public readonly alarms: OperationsAlarms;
+  public readonly forwardedAlarms: ForwardedAlarms | undefined;
   public readonly slackChannel: SlackChannel | undefined;
 
   public constructor(scope: Construct, id: string, props: OidcWatchStackProps) {
@@ -70,6 +71,8 @@ export class OidcWatchStack extends Stack {
       emails: deployment.operationsEmails,
       deliveryDeadLetterQueue: notificationDeadLetters,
       allowCloudWatchAlarms: true,
+      // Forwarded alarms of member accounts arrive through the organization bus (EventBridge -> SNS).
+      allowEventBridge: props.organizationId !== undefined,
     });
 
     this.decisionLog = new DecisionLogBucket(this, 'DecisionLog', {
@@ -141,7 +144,17 @@ export class OidcWatchStack extends Stack {
         ReconcileFailureQueue: this.reconcile.failureQueue,
         NotificationDeadLetterQueue: notificationDeadLetters,
       },
+      unverifiedRatePercent: deployment.alarms.unverifiedRatePercent,
     });
+    if (this.organizationBus !== undefined) {
+      // The forwarder stacks' own alarms (their dead-letter queues) arrive on the central bus: to the operations topic.
+      this.forwardedAlarms = new ForwardedAlarms(this, 'ForwardedAlarms', {
+        bus: this.organizationBus.bus,
+        topic: this.operationsTopic,
+        alarmNamePrefix: `${FORWARDER_STACK_ID}-`,
+        deadLetterQueue: notificationDeadLetters,
+      });
+    }
 
     this.slackChannel =
       deployment.slack === undefined

@@ -1,9 +1,11 @@
-// Bundles the CLI into dist/oidc-watch.js with esbuild: one file, fast start, no TypeScript at run time.
+// Bundles the CLI into dist/oidc-watch.js with esbuild: one file, fast start, no TypeScript at run time. The file
+// reader threads of `hunt --source files` have their own small entry point, dist/files-worker.js.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['functions/cli/main.ts'],
-  outfile: 'dist/oidc-watch.js',
+  // process.ts: the process edge (signals, EPIPE); it also exports `main`.
+  entryPoints: { 'oidc-watch': 'functions/cli/process.ts', 'files-worker': 'functions/cli/files-worker.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   target: 'node20',

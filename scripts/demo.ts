@@ -79,6 +79,10 @@ async function run(): Promise<number> {
       out.write(`${renderEmail(spoofed)}\n`);
     }
     const answered = gitlab.requestCount();
+    // The self-check before judging (GET /version, the token's own record, one GET per pinned project).
+    const selfCheck = gitlab.requests.filter((r) =>
+      /\/(version|personal_access_tokens\/self|projects\/[0-9]+)$/.test(r.path),
+    ).length;
 
     // The same engine over history: a hunt over the synced trail folder, filtered to one role, as a table.
     const trail = join(events, 'trail');
@@ -112,7 +116,8 @@ async function run(): Promise<number> {
       },
     );
     out.write(
-      `\nGitLab stand-in answered ${answered} request(s) for the evaluation (each pipeline and project fetched once).\n`,
+      `\nGitLab stand-in answered ${answered} request(s) for the evaluation: ${selfCheck} for the self-check, the rest ` +
+        `for lookups (each pipeline and project fetched once).\n`,
     );
     out.write(
       `${rule}\n DEMO finished: ${DEMO_SCENARIOS.length - mismatches}/${DEMO_SCENARIOS.length} scenarios judged as expected. Data above is invented.\n${rule}\n`,

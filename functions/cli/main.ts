@@ -3,7 +3,9 @@
  */
 import { ConfigError, EnvironmentError, OidcWatchError } from '../../lib/core/errors';
 import { configJsonSchema } from '../../lib/core/config';
-import { EXIT, UsageError, processIo, type CliIo } from './io';
+import { parseArgs } from 'node:util';
+import { EXIT, EXIT_HELP, UsageError, type CliIo } from './io';
+import { SelfCheckRefusedError } from './self-check';
 
 export const VERSION = '0.1.0';
 
@@ -17,12 +19,42 @@ Usage: oidc-watch <command> [options]
 Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
+  doctor                   check the config, each GitLab issuer's API and token, and the pinned projects
+  validate [FILE...]       check config files (schema, issuers, session-name patterns); no GitLab, no AWS
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
   schema                   print the config file's JSON Schema
   help [command]           help for a command
 
-Run 'oidc-watch <command> --help' for its options. Exit status: 0 clean, 1 alert/unverified, 2 error.
+Options: --version, --help. Run 'oidc-watch <command> --help' for a command's options.
+
+${EXIT_HELP}`;
+
+export const SCHEMA_HELP = `Usage: oidc-watch schema
+
+Prints the JSON Schema of the config file (for editors: "$schema" in JSON, or yaml-language-server in YAML).
+The committed copy is schema/oidc-watch.config.schema.json.
 `;
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  evaluate: async (argv, io) => (await import('./commands/evaluate')).runEvaluate(argv, io),
+  hunt: async (argv, io) => (await import('./commands/hunt')).runHunt(argv, io),
+  doctor: async (argv, io) => (await import('./commands/doctor')).runDoctor(argv, io),
+  validate: async (argv, io) => (await import('./commands/validate')).runValidate(argv, io),
+  'athena-sql': async (argv, io) => (await import('./commands/athena-sql')).runAthenaSql(argv, io),
+  schema: (argv, io) => Promise.resolve(runSchema(argv, io)),
+};
+
+function runSchema(argv: readonly string[], io: CliIo): number {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  io.stdout.write(values.help ? SCHEMA_HELP : `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  return EXIT.clean;
+}
 
 /** node:util parseArgs throws TypeErrors with codes ERR_PARSE_ARGS_*: they are usage errors. */
 function isParseArgsError(e: unknown): e is Error & { code: string } {
@@ -34,16 +66,9 @@ function isParseArgsError(e: unknown): e is Error & { code: string } {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const run = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (run) return await run(rest, io);
     switch (command) {
-      case 'evaluate':
-        return await (await import('./commands/evaluate')).runEvaluate(rest, io);
-      case 'hunt':
-        return await (await import('./commands/hunt')).runHunt(rest, io);
-      case 'athena-sql':
-        return await (await import('./commands/athena-sql')).runAthenaSql(rest, io);
-      case 'schema':
-        io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-        return EXIT.clean;
       case '--version':
       case '-V':
         io.stdout.write(`${VERSION}\n`);
@@ -51,11 +76,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case undefined:
       case 'help':
       case '--help':
-      case '-h':
-        if (rest[0] === 'evaluate' || rest[0] === 'hunt' || rest[0] === 'athena-sql')
-          return await main([rest[0], '--help'], io);
+      case '-h': {
+        const topic =
+          rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
+        if (rest[0] !== undefined && topic) return await topic(['--help'], io);
+        if (rest[0] !== undefined) throw new UsageError(`no help for unknown command '${rest[0]}'`);
         io.stdout.write(MAIN_HELP);
         return command === undefined ? EXIT.error : EXIT.clean;
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -70,7 +98,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`oidc-watch: configuration error${e.key ? ` at '${e.key}'` : ''}: ${e.message}\n`);
       return EXIT.error;
     }
-    if (e instanceof EnvironmentError) {
+    if (e instanceof EnvironmentError || e instanceof SelfCheckRefusedError) {
       io.stderr.write(`oidc-watch: ${e.message}\n`);
       return EXIT.error;
     }
@@ -83,17 +111,4 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     );
     return EXIT.error;
   }
-}
-
-/* istanbul ignore next: process entry */
-if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`oidc-watch: ${String(e)}\n`);
-      process.exitCode = EXIT.error;
-    },
-  );
 }

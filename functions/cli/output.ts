@@ -63,6 +63,8 @@ function refOf(v: Verdict): string {
 export interface TableRow {
   readonly cells: readonly string[];
   readonly verdict: VerdictKind;
+  /** Event time (ISO 8601), for sorting. */
+  readonly time: string;
 }
 
 const TABLE_HEADER = [
@@ -82,6 +84,7 @@ export function tableRow(v: Verdict): TableRow {
   const findings = v.findings.length > 0 ? v.findings.map((f) => f.code).join(',') : (v.reason ?? '');
   return {
     verdict: v.verdict,
+    time: v.eventTime,
     cells: [
       v.eventTime.slice(0, 19).replace('T', ' '),
       v.verdict.toUpperCase(),
@@ -103,18 +106,67 @@ const COLOURS: Readonly<Record<VerdictKind, string>> = {
   ignored: '\x1b[2m',
 };
 
-/** Renders rows as an aligned table; colour only when asked (a TTY). */
-export function renderTable(rows: readonly TableRow[], colour: boolean): string {
-  const widths = TABLE_HEADER.map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)),
+const SEPARATOR = 2;
+/** Columns that give up width first on a narrow terminal (index into TABLE_HEADER), with their narrowest width. */
+const SHRINKABLE: ReadonlyArray<readonly [number, number]> = [
+  [8, 12], // FINDINGS
+  [5, 10], // SESSION NAME
+  [4, 10], // ROLE
+  [6, 10], // TOKEN REF
+  [7, 8], // PIPELINE
+];
+/** Columns left out, in this order, when the shrunk table still does not fit. */
+const DROPPABLE: readonly number[] = [3, 7, 2, 6];
+
+function sum(widths: readonly number[], shown: ReadonlySet<number>): number {
+  const cols = widths.filter((_, i) => shown.has(i));
+  return cols.reduce((a, b) => a + b, 0) + SEPARATOR * Math.max(0, cols.length - 1);
+}
+
+/** Column widths (and which columns are shown) so that the table fits `width` characters when given. */
+export function fitColumns(
+  natural: readonly number[],
+  width: number | null,
+): { widths: number[]; shown: Set<number> } {
+  const widths = [...natural];
+  const shown = new Set(widths.map((_, i) => i));
+  if (width === null) return { widths, shown };
+  for (const drop of [undefined, ...DROPPABLE]) {
+    if (drop !== undefined) shown.delete(drop);
+    for (;;) {
+      if (sum(widths, shown) <= width) return { widths, shown };
+      // Take one character from the widest shrinkable column that is still above its minimum.
+      const candidates = SHRINKABLE.filter(([i, min]) => shown.has(i) && (widths[i] ?? 0) > min);
+      const widest = candidates.sort(([a], [b]) => (widths[b] ?? 0) - (widths[a] ?? 0))[0];
+      if (!widest) break;
+      widths[widest[0]] = (widths[widest[0]] ?? 1) - 1;
+    }
+  }
+  return { widths, shown };
+}
+
+function fit(cell: string, width: number): string {
+  return cell.length <= width ? cell.padEnd(width) : `${cell.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * Renders rows as an aligned table, sorted by event time; colour only when asked; narrowed to `width` (the
+ * terminal's columns) by shortening the long free-text columns, then leaving out the least useful ones.
+ */
+export function renderTable(rows: readonly TableRow[], colour: boolean, width: number | null = null): string {
+  const sorted = [...rows].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const natural = TABLE_HEADER.map((h, i) =>
+    Math.max(h.length, ...sorted.map((r) => (r.cells[i] ?? '').length)),
   );
+  const { widths, shown } = fitColumns(natural, width);
   const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
+      .map((c, i) => (shown.has(i) ? fit(c, widths[i] ?? 0) : null))
+      .filter((c): c is string => c !== null)
+      .join(' '.repeat(SEPARATOR))
       .trimEnd();
   const out = [line(TABLE_HEADER), line(widths.map((w) => '-'.repeat(w)))];
-  for (const r of rows) {
+  for (const r of sorted) {
     const text = line(r.cells);
     out.push(colour ? `${COLOURS[r.verdict]}${text}\x1b[0m` : text);
   }
@@ -179,35 +231,81 @@ export function csvRow(v: Verdict): string {
   return `${cells.map(csvField).join(',')}\n`;
 }
 
-/** Writes verdicts in the chosen format. The table is buffered (column widths); JSON and CSV stream. */
+export interface WriterOptions {
+  /** Colour the table by verdict. Default: when the output is a terminal. */
+  readonly colour?: boolean;
+  /** Fit the table to this many columns. */
+  readonly width?: number | null;
+  /** Buffer JSON and CSV and write them sorted by event time at the end (the table always is). */
+  readonly sortByTime?: boolean;
+}
+
+/** Writes verdicts in the chosen format. The table is buffered (column widths); JSON and CSV stream unless sorted. */
 export class VerdictWriter {
   private readonly rows: TableRow[] = [];
+  private readonly held: Verdict[] = [];
   private started = false;
 
   public constructor(
     private readonly format: OutputFormat,
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly options: WriterOptions = {},
   ) {}
 
-  public write(v: Verdict): void {
+  /**
+   * Resolves when the output can take more (stream backpressure): a slow or closed reader slows the run down instead
+   * of piling verdicts up in memory, and a closed pipe (EPIPE) is noticed while the run is still going.
+   */
+  public write(v: Verdict): void | Promise<void> {
+    if (this.options.sortByTime && this.format !== 'table') {
+      this.held.push(v);
+      return;
+    }
     switch (this.format) {
       case 'json':
-        this.out.write(`${verdictJson(v)}\n`);
-        return;
+        return this.send(`${verdictJson(v)}\n`);
       case 'csv':
-        if (!this.started) this.out.write(csvHeader());
-        this.started = true;
-        this.out.write(csvRow(v));
-        return;
+        return this.writeCsv(v);
       case 'table':
         this.rows.push(tableRow(v));
         return;
     }
   }
 
-  public end(): void {
-    if (this.format === 'table') this.out.write(renderTable(this.rows, this.out.isTTY === true));
-    if (this.format === 'csv' && !this.started) this.out.write(csvHeader());
+  private send(text: string): void | Promise<void> {
+    if (this.out.write(text)) return;
+    const out = this.out;
+    return new Promise((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+      out.on('error', done);
+    });
+  }
+
+  /** Writes what was held back (the table, sorted rows) and resolves when the output took it. */
+  public async end(): Promise<void> {
+    const colour = this.options.colour ?? this.out.isTTY === true;
+    if (this.format === 'table') await this.send(renderTable(this.rows, colour, this.options.width ?? null));
+    const held = this.held
+      .splice(0)
+      .sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
+    for (const v of held) {
+      const written = this.format === 'json' ? this.send(`${verdictJson(v)}\n`) : this.writeCsv(v);
+      if (written) await written;
+    }
+    if (this.format === 'csv' && !this.started) await this.send(csvHeader());
+  }
+
+  private writeCsv(v: Verdict): void | Promise<void> {
+    const header = this.started ? '' : csvHeader();
+    this.started = true;
+    return this.send(`${header}${csvRow(v)}`);
   }
 }
 
@@ -231,10 +329,12 @@ export function emptyCounts(): RunCounts {
   };
 }
 
-export function renderSummary(c: RunCounts, seconds: number): string {
+export function renderSummary(c: RunCounts, seconds: number, stopped: 'interrupted' | null = null): string {
   const v = c.verdicts;
+  const head =
+    stopped === 'interrupted' ? 'summary (interrupted, the rest of the input was not read)' : 'summary';
   return (
-    `summary: ${c.records} web-identity record(s) judged in ${seconds.toFixed(2)} s: ` +
+    `${head}: ${c.records} web-identity record(s) judged in ${seconds.toFixed(2)} s: ` +
     `${v.alert} alert, ${v.unverified} unverified, ${v.ok} ok, ${v.ignored} ignored; ` +
     `${c.skipped} other event(s) skipped; ${c.errors} input error(s); ` +
     `GitLab: ${c.gitlabRequests} request(s), ${c.gitlabCacheHits} cache hit(s)\n`

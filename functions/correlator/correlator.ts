@@ -78,11 +78,16 @@ const EventBridgeEnvelope = z
 
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
   const { config, logger } = deps;
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
+  const service = createService(deps);
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       const envelope = EventBridgeEnvelope.safeParse(event);
       if (!envelope.success) {
@@ -116,8 +121,8 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       }
       const assumption = normalized.assumption;
 
-      // A fresh directory per event: its memo lives for one evaluation, so no stale protections or outages
-      // are carried over to the next event by a warm container.
+      // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
+      // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
       const gitlab = await gitlabDirectory(log);
       const evaluator = createEvaluator({
         config,
@@ -132,6 +137,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       metrics.recordGitLab({
         requests: stats.requests,
         failures: stats.failures,
+        authFailures: stats.authFailures,
         latencyMs: performance.now() - started,
       });
       metrics.countVerdict(verdict.verdict);
@@ -165,6 +171,7 @@ export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
       log.error({ error: describeError(cause) }, 'event not handled; it will be retried');
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

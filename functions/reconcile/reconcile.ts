@@ -63,12 +63,17 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
   const { config, clients, logger } = deps;
   const reconcileSettings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({}))
     .reconcile;
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = createService(deps);
+  const service = createService(deps);
+  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
+  let selfChecked = false;
   const now = deps.now ?? (() => new Date());
 
   return async (_event, context) => {
     alerts.registerLambdaContext(context);
     const log = logger.child({ awsRequestId: context.awsRequestId });
+    const selfCheck = selfChecked ? null : service.selfCheck(log);
+    selfChecked = true;
     try {
       // One directory for the run: its cache is shared by every event of this reconciliation.
       const gitlab = await gitlabDirectory(log);
@@ -117,7 +122,12 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
         },
       );
       const stats = gitlab.stats();
-      metrics.recordGitLab({ requests: stats.requests, failures: stats.failures, latencyMs: 0 });
+      metrics.recordGitLab({
+        requests: stats.requests,
+        failures: stats.failures,
+        authFailures: stats.authFailures,
+        latencyMs: 0,
+      });
       for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
       metrics.countAgedOut(result.counts.agedOut);
       if (result.inputErrors.length > 0) {
@@ -146,6 +156,7 @@ export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
       );
       throw cause;
     } finally {
+      if (selfCheck !== null) metrics.recordSelfCheck(await selfCheck);
       metrics.flush();
     }
   };

@@ -14,6 +14,8 @@ export interface EncryptedTopicProps {
   readonly deliveryDeadLetterQueue: IQueue;
   /** Let CloudWatch alarms in this account publish here (operations topic). */
   readonly allowCloudWatchAlarms?: boolean;
+  /** Let EventBridge rules of this account use the key (an SNS target; the target adds its own topic policy). */
+  readonly allowEventBridge?: boolean;
 }
 
 /**
@@ -70,6 +72,18 @@ export class EncryptedTopic extends Construct {
               }),
             },
           },
+        }),
+      );
+    }
+
+    if (props.allowEventBridge === true) {
+      // See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AllowEventBridgeToUseTheKey',
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
         }),
       );
     }

@@ -16,6 +16,8 @@ interface IssuerSecret {
   readonly secret: ISecret;
   /** What the function passes to GetSecretValue as SecretId: an ARN, or the name the config gave. */
   readonly secretId: string;
+  /** Created here with a generated placeholder (not imported): not a token until the operator stores one. */
+  readonly generated: boolean;
 }
 
 /** A readable, stable construct id for an issuer URL (ids must not contain `/`). */
@@ -53,11 +55,12 @@ export class GitLabTokenSecrets extends Construct {
         const secret = COMPLETE_SECRET_ARN.test(token.secretArn)
           ? Secret.fromSecretCompleteArn(this, issuerId, token.secretArn)
           : Secret.fromSecretPartialArn(this, issuerId, token.secretArn);
-        entry = { secret, secretId: token.secretArn };
+        entry = { secret, secretId: token.secretArn, generated: false };
       } else if (token !== undefined && 'secretName' in token) {
         entry = {
           secret: Secret.fromSecretNameV2(this, issuerId, token.secretName),
           secretId: token.secretName,
+          generated: false,
         };
       } else {
         // `{env}` and `{file}` are CLI sources; the deployed service keeps its token in a secret of its own.
@@ -76,7 +79,7 @@ export class GitLabTokenSecrets extends Construct {
           description: `Put the GitLab read_api token for ${issuer.issuer} into this secret`,
           value: secret.secretArn,
         });
-        entry = { secret, secretId: secret.secretArn };
+        entry = { secret, secretId: secret.secretArn, generated: true };
       }
       this.byIssuer.set(issuer.issuer, entry);
     });
@@ -85,6 +88,16 @@ export class GitLabTokenSecrets extends Construct {
   /** The GITLAB_TOKEN_SECRETS map: trusted issuer URL to SecretId. */
   public secretIdsByIssuer(): Record<string, string> {
     return Object.fromEntries([...this.byIssuer].map(([issuer, entry]) => [issuer, entry.secretId]));
+  }
+
+  /**
+   * GITLAB_TOKEN_GENERATED: the issuers whose secret was created here with a generated placeholder. The function
+   * recognises that placeholder (lib/core/self-check.ts) and reports "token not set" instead of sending it to GitLab.
+   * (The generator settings above must not change: CloudFormation replaces a secret whose GenerateSecretString
+   * changes, which would wipe a stored token.)
+   */
+  public generatedIssuers(): string[] {
+    return [...this.byIssuer].filter(([, entry]) => entry.generated).map(([issuer]) => issuer);
   }
 
   /**

@@ -95,6 +95,7 @@ export class HouseFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         minify: LAMBDA_BUNDLE.minify,
+        keepNames: LAMBDA_BUNDLE.keepNames,
         sourceMap: true,
         sourcesContent: LAMBDA_BUNDLE.sourcesContent,
         target: LAMBDA_BUNDLE.target,

@@ -35,7 +35,7 @@ export interface ReconcileFunctionProps extends ServiceResources {
  * The daily reconciliation: a scheduled rule (deployment.reconcile.schedule, DISABLED unless
  * deployment.reconcile.enabled) invokes a function that reads CloudTrail event history and judges every
  * AssumeRoleWithWebIdentity the live path left without a verdict, through the same publishers as the correlator.
- * Environment: the correlator's contract (functions/correlator/settings.ts).
+ * Environment: the service's contract (lib/composition/settings.ts), the same as the correlator's.
  */
 export class ReconcileFunction extends Construct {
   public readonly function: HouseFunction;
@@ -75,8 +75,16 @@ export class ReconcileFunction extends Construct {
         'with the event.',
     });
 
-    // See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
-    this.rule = new Rule(this, 'Schedule', {
+    this.rule = this.createSchedule(deployment);
+    this.function.role?.attachInlinePolicy(this.lookupEventsPolicy());
+    props.decisionLog.grantReadVerdicts(this.function);
+    grantServiceAccess(this.function, props);
+    this.errorsAlarm = props.alarmTopic ? this.createErrorsAlarm(props.alarmTopic) : undefined;
+  }
+
+  /** See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html */
+  private createSchedule(deployment: ReconcileFunctionProps['deployment']): Rule {
+    return new Rule(this, 'Schedule', {
       description: 'Daily reconciliation of AssumeRoleWithWebIdentity events without a verdict',
       schedule: Schedule.expression(deployment.reconcile.schedule),
       enabled: deployment.reconcile.enabled,
@@ -88,41 +96,41 @@ export class ReconcileFunction extends Construct {
         }),
       ],
     });
+  }
 
-    // LookupEvents has no resource-level permissions: its only resource is `*`. A separate policy, so that this
-    // acknowledgment covers this statement and nothing else.
-    // See: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+  /**
+   * LookupEvents has no resource-level permissions: its only resource is `*`. A separate policy, so that this
+   * acknowledgment covers this statement and nothing else.
+   * See: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+   */
+  private lookupEventsPolicy(): Policy {
     const lookup = new Policy(this, 'LookupEventsPolicy', {
       statements: [new PolicyStatement({ actions: ['cloudtrail:LookupEvents'], resources: ['*'] })],
     });
-    this.function.role?.attachInlinePolicy(lookup);
     Validations.of(lookup).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'cloudtrail:LookupEvents supports no resource-level permissions (Resource must be *); it is read-only ' +
         'event history of this account.',
     });
+    return lookup;
+  }
 
-    props.decisionLog.grantReadVerdicts(this.function);
-    grantServiceAccess(this.function, props);
-
-    if (props.alarmTopic) {
-      this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-        alarmName: `${Stack.of(this).stackName}-reconcile-errors`,
-        alarmDescription:
-          'The reconcile run failed: some missed events may still be unjudged. Its log names the cause; the next ' +
-          'run retries the same window.',
-        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      const action = new SnsAction(props.alarmTopic);
-      this.errorsAlarm.addAlarmAction(action);
-      this.errorsAlarm.addOkAction(action);
-    } else {
-      this.errorsAlarm = undefined;
-    }
+  private createErrorsAlarm(topic: NonNullable<ReconcileFunctionProps['alarmTopic']>): Alarm {
+    const alarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmName: `${Stack.of(this).stackName}-reconcile-errors`,
+      alarmDescription:
+        'The reconcile run failed: some missed events may still be unjudged. Its log names the cause; the next ' +
+        'run retries the same window.',
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const action = new SnsAction(topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
   }
 }

@@ -10,7 +10,7 @@ import type { IdempotencyTable } from './idempotency-table';
 
 /**
  * What a function that judges and dispatches verdicts (the correlator, the reconcile function) is wired to. One
- * place for the environment contract (functions/correlator/settings.ts reads it) and the grants, so both functions
+ * place for the environment contract (lib/composition/settings.ts reads it) and the grants, so both functions
  * always get the same, least-privilege access.
  */
 export interface ServiceResources {
@@ -20,7 +20,7 @@ export interface ServiceResources {
   readonly gitLabTokens: GitLabTokenSecrets;
 }
 
-/** The environment variables of functions/correlator/settings.ts. */
+/** The environment variables lib/composition/settings.ts reads (SERVICE_ENV). */
 export function serviceEnvironment(
   scope: Construct,
   resources: ServiceResources,
@@ -33,6 +33,7 @@ export function serviceEnvironment(
     IDEMPOTENCY_TABLE: resources.idempotencyTable.tableName,
     GITLAB_TOKEN_SECRETS: Stack.of(scope).toJsonString(resources.gitLabTokens.secretIdsByIssuer()),
     GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
+    GITLAB_TOKEN_GENERATED: JSON.stringify(resources.gitLabTokens.generatedIssuers()),
   };
 }
 

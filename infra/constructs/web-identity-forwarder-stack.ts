@@ -1,4 +1,6 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
@@ -22,6 +24,9 @@ export interface WebIdentityForwarderStackProps extends StackProps {
 export class WebIdentityForwarderStack extends Stack {
   public readonly rule: Rule;
   public readonly deadLetterQueue: DeadLetterQueue;
+  /** Fires on the first message in the dead-letter queue; its state changes are forwarded to the central bus. */
+  public readonly deadLetterAlarm: Alarm;
+  public readonly alarmRule: Rule;
 
   public constructor(scope: Construct, id: string, props: WebIdentityForwarderStackProps) {
     super(scope, id, {
@@ -33,12 +38,44 @@ export class WebIdentityForwarderStack extends Stack {
       purpose: 'AssumeRoleWithWebIdentity events that could not be forwarded to the central bus.',
     });
     const centralBus = EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn);
+    // One role for both rules; the targets grant it events:PutEvents on the central bus and nothing else.
+    const forwardRole = new Role(this, 'ForwardRole', {
+      assumedBy: new ServicePrincipal('events.amazonaws.com'),
+      description: 'Puts events on the GitLab OIDC watch central bus',
+    });
     this.rule = new Rule(this, 'Rule', {
       description:
         'Forwards AssumeRoleWithWebIdentity calls (CloudTrail) to the GitLab OIDC watch central bus',
       eventPattern: WEB_IDENTITY_EVENT_PATTERN,
-      targets: [new EventBusTarget(centralBus, { deadLetterQueue: this.deadLetterQueue })],
+      targets: [new EventBusTarget(centralBus, { deadLetterQueue: this.deadLetterQueue, role: forwardRole })],
     });
     receiveReadOnlyManagementEvents(this.rule);
+
+    // Its own alarm: a message in the dead-letter queue means events were lost on the way to the central bus. The
+    // alarm's state changes travel the same way as the events, to the central bus, whose stack sends them to the
+    // operations topic (ForwardedAlarms): no topic, key or subscription to manage in every member account.
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterQueueMessages', {
+      alarmName: `${this.stackName}-dead-letter-messages`,
+      alarmDescription:
+        'AssumeRoleWithWebIdentity events of this account and region could not be forwarded to the central bus ' +
+        '(they sit in the dead-letter queue): inspect, fix the cause, replay.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.alarmRule = new Rule(this, 'AlarmRule', {
+      description: "Forwards this stack's alarm state changes to the GitLab OIDC watch central bus",
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        resources: [this.deadLetterAlarm.alarmArn],
+      },
+      targets: [new EventBusTarget(centralBus, { deadLetterQueue: this.deadLetterQueue, role: forwardRole })],
+    });
   }
 }

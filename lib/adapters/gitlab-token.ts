@@ -36,7 +36,7 @@ export async function resolveGitLabToken(
     const value = env[source.env]?.trim();
     if (!value)
       throw new EnvironmentError(
-        `environment variable ${source.env} (GitLab token for ${key}) is not set or empty`,
+        `environment variable ${source.env} (${key}) is not set or empty`,
         source.env,
       );
     return value;

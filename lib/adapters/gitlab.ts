@@ -3,8 +3,10 @@
  * (lib/adapters/gitlab/http.ts: one deadline per lookup, retries, Retry-After, bounded concurrency).
  *
  * Outcomes stay distinct: 404 -> not_found; 401/403, timeouts, 5xx, 429 past the deadline, odd bodies -> unavailable
- * ("could not tell"). Per-run memoization shares in-flight promises so each pipeline, project and protection list is
- * fetched once even under concurrent callers; `unavailable` outcomes are not kept, so a later call may try again.
+ * ("could not tell"). Every lookup goes through a GitLabLookupCache (lib/adapters/gitlab/lookup-cache.ts): concurrent
+ * callers share one request, mutable facts are served for at most the TTL, finished pipelines until evicted, and
+ * `unavailable` outcomes are never kept. The cache may outlive the adapter (one per Lambda container, see
+ * GitLabCaches), so a burst of jobs in one container asks GitLab once per fact.
  */
 // @gitbeaker/rest's resource classes take a preset config that our own `requesterFn` overrides
 // ({...preset, ...ours}), so requests go through our transport, never through its 10-retry, 300 s default handler.
@@ -42,13 +44,14 @@ import type {
 } from '../core/gitlab-port';
 import type { TrustedIssuer } from '../core/config';
 import { silentLogger, type Logger } from '../core/logger';
+import { GitLabHttpClient, GitLabResponseShapeError, GitLabStatusError, now } from './gitlab/http';
 import {
-  GitLabHttpClient,
-  GitLabResponseShapeError,
-  GitLabStatusError,
-  now,
-  type RequestContext,
-} from './gitlab/http';
+  GitLabBudgetExhaustedError,
+  processBudgets,
+  type GitLabBudgets,
+  type GitLabRequestBudget,
+} from './gitlab/budget';
+import { LookupDeadline } from './gitlab/deadline';
 import {
   describeIssues,
   MergeRequestJsonSchema,
@@ -77,6 +80,14 @@ import {
   toUpstreamChain,
   upstreamQuery,
 } from './gitlab/provenance-schemas';
+import {
+  DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_CACHE_TTL_MS,
+  GitLabLookupCache,
+  lookupKind,
+  type LookupKind,
+} from './gitlab/lookup-cache';
+import type { GitLabCaches } from './gitlab/per-token';
 
 export interface GitLabAdapterOptions {
   /** e.g. https://gitlab.example.com/api/v4 (or the stand-in's). */
@@ -89,8 +100,15 @@ export interface GitLabAdapterOptions {
   concurrency: number;
   /** Retries for 429 / 5xx / network errors / per-request timeouts. */
   maxRetries: number;
-  /** Default true: per-run memoization (in-flight promises shared). false = naive baseline for benchmarks. */
-  cache?: boolean;
+  /**
+   * A shared cache (one per container or run, for this instance and token: see GitLabCaches); true (default) = a
+   * cache of this adapter's own with the default TTL; false = no cache at all (the benchmarks' naive baseline).
+   */
+  cache?: boolean | GitLabLookupCache;
+  /** The process's request budget for this instance and token (see gitlab/budget.ts); none = unthrottled. */
+  budget?: GitLabRequestBudget;
+  /** Longest wait for the budget per request; default Infinity (the CLI). The Lambda passes its GitLab budget. */
+  budgetMaxWaitMs?: number;
   /** Default 200. */
   baseBackoffMs?: number;
   /**
@@ -103,10 +121,6 @@ export interface GitLabAdapterOptions {
 
 /** Page size for protected branch/tag lists (GitLab's maximum); gitbeaker follows the `link: rel="next"` headers. */
 const PROTECTED_REFS_PER_PAGE = 100;
-/** GitLab's largest page. See: https://docs.gitlab.com/api/rest/#offset-based-pagination */
-const MAX_PER_PAGE = 100;
-/** Pipeline statuses after which a pipeline's jobs no longer change (a retry changes status and updated_at). */
-const FINISHED_PIPELINE_STATUSES: ReadonlySet<string> = new Set(['success', 'failed', 'canceled', 'skipped']);
 
 type ResourceRequester = ReturnType<GitLabHttpClient['requesterFn']>;
 
@@ -126,30 +140,50 @@ function isValidId(value: number): boolean {
   return Number.isSafeInteger(value) && value > 0;
 }
 
+/**
+ * A pipeline in one of these states no longer changes what we read from it (project, ref, source, sha, user, time),
+ * so it is cached until evicted. A running one may still change status: it is mutable.
+ * See: https://docs.gitlab.com/api/pipelines/#list-project-pipelines (status values)
+ */
+const FINISHED_PIPELINE_STATUSES = new Set(['success', 'failed', 'canceled', 'skipped']);
+
+const PIPELINE = lookupKind<GitLabPipeline>('pipeline', (p) =>
+  p.status !== null && FINISHED_PIPELINE_STATUSES.has(p.status) ? 'immutable' : 'mutable',
+);
+/** Projects can be renamed, transferred, deleted: path -> id and id -> path are mutable. */
+const PROJECT = lookupKind<GitLabProject>('project', 'mutable');
+const PROTECTED_BRANCHES = lookupKind<readonly ProtectedRefPattern[]>('protected-branches', 'mutable');
+const PROTECTED_TAGS = lookupKind<readonly ProtectedRefPattern[]>('protected-tags', 'mutable');
+/** A merge request's target branch can be edited while it is open. */
+const MERGE_REQUEST = lookupKind<GitLabMergeRequest>('merge-request', 'mutable');
+
+// ---- provenance (issue 8) ----
+/** GitLab's largest page. See: https://docs.gitlab.com/api/rest/#offset-based-pagination */
+const MAX_PER_PAGE = 100;
+/** A ref's pipelines in a CLOSED window (open windows are never cached): a retry can still bring one in. */
+const PIPELINE_LIST = lookupKind<readonly GitLabPipeline[]>('pipeline-list', 'mutable');
+/** Jobs of a FINISHED pipeline, keyed by its updated_at: a retry changes status and updated_at, hence the key. */
+const FINISHED_JOBS = lookupKind<readonly GitLabJob[]>('finished-pipeline-jobs', 'immutable');
+/** Which pipeline triggered which never changes. */
+const UPSTREAM = lookupKind<UpstreamChain>('pipeline-upstream', 'immutable');
+/** A running parent can still start children. */
+const BRIDGES = lookupKind<readonly GitLabBridge[]>('pipeline-bridges', 'mutable');
+/** Branches and tags are created, deleted and (un)protected. */
+const REPOSITORY_REF = lookupKind<RepositoryRef>('repository-ref', 'mutable');
+const DEPLOYMENTS = lookupKind<readonly GitLabDeployment[]>('deployments', 'mutable');
+const PROTECTED_ENVIRONMENTS = lookupKind<readonly ProtectedEnvironment[]>(
+  'protected-environments',
+  'mutable',
+);
+
 export class GitLabAdapter implements GitLabPort {
   private readonly http: GitLabHttpClient;
   private readonly logger: Logger;
-  private readonly cacheEnabled: boolean;
+  /** undefined: no cache (every call asks GitLab). */
+  private readonly cache: GitLabLookupCache | undefined;
   private readonly lookupTimeoutMs: number;
   private readonly token: string | undefined;
   private readonly origin: string;
-  private readonly pipelines = new Map<string, Promise<Lookup<GitLabPipeline>>>();
-  private readonly projects = new Map<string, Promise<Lookup<GitLabProject>>>();
-  private readonly protectedBranches = new Map<string, Promise<Lookup<readonly ProtectedRefPattern[]>>>();
-  private readonly protectedTags = new Map<string, Promise<Lookup<readonly ProtectedRefPattern[]>>>();
-  private readonly mergeRequests = new Map<string, Promise<Lookup<GitLabMergeRequest>>>();
-  // ---- provenance (issue 8) ----
-  private readonly pipelineLists = new Map<string, Promise<Lookup<readonly GitLabPipeline[]>>>();
-  /** Jobs of FINISHED pipelines only, keyed by pipeline and its updated_at: they do not change. */
-  private readonly finishedJobs = new Map<string, Promise<Lookup<readonly GitLabJob[]>>>();
-  private readonly upstreams = new Map<string, Promise<Lookup<UpstreamChain>>>();
-  private readonly bridges = new Map<string, Promise<Lookup<readonly GitLabBridge[]>>>();
-  private readonly repositoryRefs = new Map<string, Promise<Lookup<RepositoryRef>>>();
-  private readonly deployments = new Map<string, Promise<Lookup<readonly GitLabDeployment[]>>>();
-  private readonly protectedEnvironments = new Map<
-    string,
-    Promise<Lookup<readonly ProtectedEnvironment[]>>
-  >();
   private cacheHits = 0;
   private failures = 0;
   private authFailures = 0;
@@ -169,7 +203,12 @@ export class GitLabAdapter implements GitLabPort {
     if (!Number.isInteger(maxRetries) || maxRetries < 0)
       throw new ConfigError(`maxRetries must be an integer >= 0, got ${maxRetries}`, 'maxRetries');
     this.token = o.token === '' ? undefined : o.token;
-    this.cacheEnabled = o.cache ?? true;
+    this.cache =
+      o.cache === false
+        ? undefined
+        : o.cache === true || o.cache === undefined
+          ? new GitLabLookupCache({ ttlMs: DEFAULT_CACHE_TTL_MS, maxEntries: DEFAULT_CACHE_MAX_ENTRIES })
+          : o.cache;
     this.logger = o.logger ?? silentLogger;
     this.http = new GitLabHttpClient({
       apiUrl: o.apiUrl,
@@ -183,6 +222,7 @@ export class GitLabAdapter implements GitLabPort {
       maxRetries,
       baseBackoffMs: o.baseBackoffMs ?? 200,
       logger: this.logger,
+      ...(o.budget ? { budget: o.budget, budgetMaxWaitMs: o.budgetMaxWaitMs ?? Infinity } : {}),
     });
   }
 
@@ -202,7 +242,7 @@ export class GitLabAdapter implements GitLabPort {
         status: 'not_found',
         detail: `pipeline id ${String(pipelineId)} is not a valid GitLab id`,
       });
-    return this.memo(this.pipelines, `${projectKey(project)}#${pipelineId}`, () =>
+    return this.memo(PIPELINE, `${projectKey(project)}#${pipelineId}`, () =>
       this.lookup(
         `pipeline ${pipelineId} of project ${String(project)}`,
         (requesterFn) => new Pipelines(this.resourceOptions(requesterFn)).show(project, pipelineId),
@@ -214,7 +254,8 @@ export class GitLabAdapter implements GitLabPort {
 
   public getProject(project: ProjectRef): Promise<Lookup<GitLabProject>> {
     const key = projectKey(project);
-    return this.memo(this.projects, key, async () => {
+    return this.memo(PROJECT, key, async () => {
+      const sentAt = this.cache?.clock() ?? 0;
       const result = await this.lookup(
         `project ${String(project)}`,
         // By path, a moved project answers 301 to /api/v4/projects/<id>: the transport follows it.
@@ -223,10 +264,8 @@ export class GitLabAdapter implements GitLabPort {
         toProject,
       );
       // A lookup by path also answers the lookup by id (and never the other way: paths can be recycled).
-      if (this.cacheEnabled && result.status === 'found' && key.startsWith('path:')) {
-        const idKey = projectKey(result.value.id);
-        if (!this.projects.has(idKey)) this.projects.set(idKey, Promise.resolve(result));
-      }
+      if (result.status === 'found' && key.startsWith('path:'))
+        this.cache?.remember(PROJECT, projectKey(result.value.id), result, sentAt);
       return result;
     });
   }
@@ -237,7 +276,7 @@ export class GitLabAdapter implements GitLabPort {
         status: 'not_found',
         detail: `project id ${String(projectId)} is not a valid GitLab id`,
       });
-    return this.memo(this.protectedBranches, String(projectId), () =>
+    return this.memo(PROTECTED_BRANCHES, String(projectId), () =>
       this.lookup(
         `protected branches of project ${projectId}`,
         (requesterFn) =>
@@ -256,7 +295,7 @@ export class GitLabAdapter implements GitLabPort {
         status: 'not_found',
         detail: `project id ${String(projectId)} is not a valid GitLab id`,
       });
-    return this.memo(this.protectedTags, String(projectId), () =>
+    return this.memo(PROTECTED_TAGS, String(projectId), () =>
       this.lookup(
         `protected tags of project ${projectId}`,
         (requesterFn) =>
@@ -276,7 +315,7 @@ export class GitLabAdapter implements GitLabPort {
         detail: `merge request !${String(iid)} of project ${String(projectId)} is not a valid reference`,
       });
     }
-    return this.memo(this.mergeRequests, `${projectId}!${iid}`, () =>
+    return this.memo(MERGE_REQUEST, `${projectId}!${iid}`, () =>
       this.lookup(
         `merge request !${iid} of project ${projectId}`,
         (requesterFn) => new MergeRequests(this.resourceOptions(requesterFn)).show(projectId, iid),
@@ -293,14 +332,9 @@ export class GitLabAdapter implements GitLabPort {
     q: PipelineListQuery,
   ): Promise<Lookup<readonly GitLabPipeline[]>> {
     const key = `${projectKey(project)}|${q.ref}|${q.updatedAfter}|${q.createdBefore}|${q.perPage}`;
-    // A window that is still open (live events) can gain pipelines: shared by concurrent callers, never kept.
+    // A window that is still open (live events) can gain pipelines at any moment: never served from the cache.
     const closed = Date.parse(q.createdBefore) < Date.now();
-    const memo = closed
-      ? <T>(m: Map<string, Promise<Lookup<T>>>, k: string, run: () => Promise<Lookup<T>>) =>
-          this.memo(m, k, run)
-      : <T>(m: Map<string, Promise<Lookup<T>>>, k: string, run: () => Promise<Lookup<T>>) =>
-          this.inFlight(m, k, run);
-    return memo(this.pipelineLists, key, () =>
+    const run = () =>
       this.lookup(
         `pipelines of ref ${JSON.stringify(q.ref)} in project ${String(project)}`,
         // One page, newest first (GitLab's default order: id desc). See: https://docs.gitlab.com/api/pipelines/#list-project-pipelines
@@ -319,8 +353,8 @@ export class GitLabAdapter implements GitLabPort {
         },
         PipelineListJsonSchema,
         toPipelineList,
-      ),
-    );
+      );
+    return closed ? this.memo(PIPELINE_LIST, key, run) : run();
   }
 
   public listPipelineJobs(
@@ -341,7 +375,7 @@ export class GitLabAdapter implements GitLabPort {
       );
     // A running pipeline's jobs change (they start and finish): never kept. A finished one's are kept per updated_at.
     if (!FINISHED_PIPELINE_STATUSES.has(pipeline.status ?? '') || pipeline.updatedAt === null) return run();
-    return this.memo(this.finishedJobs, `${projectId}#${pipeline.id}@${pipeline.updatedAt}`, run);
+    return this.memo(FINISHED_JOBS, `${projectId}#${pipeline.id}@${pipeline.updatedAt}`, run);
   }
 
   public getPipelineUpstream(
@@ -349,7 +383,7 @@ export class GitLabAdapter implements GitLabPort {
     pipelineIid: number,
     depth: number,
   ): Promise<Lookup<UpstreamChain>> {
-    return this.memo(this.upstreams, `${projectPath.toLowerCase()}#${pipelineIid}/${depth}`, () =>
+    return this.memo(UPSTREAM, `${projectPath.toLowerCase()}#${pipelineIid}/${depth}`, () =>
       this.lookup(
         `the upstream chain of pipeline #${pipelineIid} of ${projectPath} (GraphQL)`,
         // GitLab's GraphQL endpoint sits beside /api/v4; GET carries queries (never mutations).
@@ -378,7 +412,7 @@ export class GitLabAdapter implements GitLabPort {
     projectId: number,
     pipelineId: number,
   ): Promise<Lookup<readonly GitLabBridge[]>> {
-    return this.memo(this.bridges, `${projectId}#${pipelineId}`, () =>
+    return this.memo(BRIDGES, `${projectId}#${pipelineId}`, () =>
       this.lookup(
         `trigger jobs of pipeline ${pipelineId}`,
         (requesterFn) =>
@@ -390,7 +424,7 @@ export class GitLabAdapter implements GitLabPort {
   }
 
   public getBranch(projectId: number, name: string): Promise<Lookup<RepositoryRef>> {
-    return this.memo(this.repositoryRefs, `${projectId}|branch|${name}`, () =>
+    return this.memo(REPOSITORY_REF, `${projectId}|branch|${name}`, () =>
       this.lookup(
         `branch ${JSON.stringify(name)} of project ${projectId}`,
         (requesterFn) => new Branches(this.resourceOptions(requesterFn)).show(projectId, name),
@@ -401,7 +435,7 @@ export class GitLabAdapter implements GitLabPort {
   }
 
   public getTag(projectId: number, name: string): Promise<Lookup<RepositoryRef>> {
-    return this.memo(this.repositoryRefs, `${projectId}|tag|${name}`, () =>
+    return this.memo(REPOSITORY_REF, `${projectId}|tag|${name}`, () =>
       this.lookup(
         `tag ${JSON.stringify(name)} of project ${projectId}`,
         (requesterFn) => new Tags(this.resourceOptions(requesterFn)).show(projectId, name),
@@ -415,7 +449,7 @@ export class GitLabAdapter implements GitLabPort {
     projectId: number,
     q: DeploymentListQuery,
   ): Promise<Lookup<readonly GitLabDeployment[]>> {
-    return this.memo(this.deployments, `${projectId}|${q.updatedAfter}|${q.environment ?? ''}`, () =>
+    return this.memo(DEPLOYMENTS, `${projectId}|${q.updatedAfter}|${q.environment ?? ''}`, () =>
       this.lookup(
         `deployments of project ${projectId}`,
         (requesterFn) =>
@@ -434,7 +468,7 @@ export class GitLabAdapter implements GitLabPort {
   }
 
   public listProtectedEnvironments(projectId: number): Promise<Lookup<readonly ProtectedEnvironment[]>> {
-    return this.memo(this.protectedEnvironments, String(projectId), () =>
+    return this.memo(PROTECTED_ENVIRONMENTS, String(projectId), () =>
       this.lookup(
         `protected environments of project ${projectId}`,
         // gitbeaker's ProjectProtectedEnvironments passes its `projects` prefix separately (prefixUrl), which our
@@ -459,46 +493,11 @@ export class GitLabAdapter implements GitLabPort {
     return this.token === undefined ? common : { ...common, token: this.token };
   }
 
-  /** Shares one request between concurrent callers, and forgets the answer once it settled. */
-  private inFlight<T>(
-    map: Map<string, Promise<Lookup<T>>>,
-    key: string,
-    run: () => Promise<Lookup<T>>,
-  ): Promise<Lookup<T>> {
-    if (!this.cacheEnabled) return run();
-    const existing = map.get(key);
-    if (existing) {
-      this.cacheHits += 1;
-      return existing;
-    }
-    const promise = run();
-    const forget = (): void => {
-      if (map.get(key) === promise) map.delete(key);
-    };
-    promise.then(forget, forget);
-    map.set(key, promise);
-    return promise;
-  }
-
-  /** Memoizes the promise (so concurrent callers share one request); forgets it if the outcome is `unavailable`. */
-  private memo<T>(
-    map: Map<string, Promise<Lookup<T>>>,
-    key: string,
-    run: () => Promise<Lookup<T>>,
-  ): Promise<Lookup<T>> {
-    if (!this.cacheEnabled) return run();
-    const existing = map.get(key);
-    if (existing) {
-      this.cacheHits += 1;
-      return existing;
-    }
-    const promise = run();
-    const forget = (): void => {
-      if (map.get(key) === promise) map.delete(key);
-    };
-    // Side chain only: callers still receive `promise` itself, including its rejection (a programming error).
-    promise.then((result) => result.status === 'unavailable' && forget(), forget);
-    map.set(key, promise);
+  /** Through the cache when there is one; counts this adapter's hits (per event or per run). */
+  private memo<T>(kind: LookupKind<T>, key: string, run: () => Promise<Lookup<T>>): Promise<Lookup<T>> {
+    if (!this.cache) return run();
+    const { promise, hit } = this.cache.lookup(kind, key, run);
+    if (hit) this.cacheHits += 1;
     return promise;
   }
 
@@ -509,12 +508,7 @@ export class GitLabAdapter implements GitLabPort {
     schema: S,
     map: (json: z.output<S>) => T,
   ): Promise<Lookup<T>> {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new Error(`lookup deadline of ${this.lookupTimeoutMs} ms`)),
-      this.lookupTimeoutMs,
-    );
-    const ctx: RequestContext = { deadlineAt: now() + this.lookupTimeoutMs, signal: deadline.signal };
+    const ctx = new LookupDeadline(this.lookupTimeoutMs, now);
     try {
       const body = await call(this.http.requesterFn(ctx));
       const parsed = schema.safeParse(body);
@@ -528,12 +522,14 @@ export class GitLabAdapter implements GitLabPort {
       if (error instanceof GitLabStatusError) return this.fromStatus(what, error);
       if (error instanceof GitLabUnavailableError) return this.unavailable(what, error.message);
       if (error instanceof GitLabResponseShapeError) return this.unavailable(what, error.message);
+      // Our own budget could not serve it in time: not GitLab's answer, so no verdict (the event is retried).
+      if (error instanceof GitLabBudgetExhaustedError) throw error;
       // Anything else is a bug in this adapter: surface it, do not disguise it as "GitLab could not answer".
       throw new OidcWatchError(this.http.scrub(`unexpected error during GitLab lookup of ${what}`), {
         cause: error,
       });
     } finally {
-      clearTimeout(timer);
+      ctx.dispose();
     }
   }
 
@@ -581,6 +577,31 @@ export function normalizeIssuer(issuer: string): string {
   return issuer.replace(/\/+$/, '');
 }
 
+function cacheFor(
+  issuer: TrustedIssuer,
+  token: string | undefined,
+  options: { cache?: boolean; caches?: GitLabCaches },
+): GitLabLookupCache | false {
+  if (options.cache === false) return false;
+  const settings = { ttlMs: issuer.cacheTtlSeconds * 1000, maxEntries: issuer.cacheMaxEntries };
+  return options.caches
+    ? options.caches.forToken(issuer.apiUrl, token, settings)
+    : new GitLabLookupCache(settings);
+}
+
+function budgetFor(
+  issuer: TrustedIssuer,
+  token: string | undefined,
+  options: { budgets?: GitLabBudgets | false; budgetMaxWaitMs?: number },
+): { budget?: GitLabRequestBudget; budgetMaxWaitMs?: number } {
+  if (options.budgets === false) return {};
+  const budgets = options.budgets ?? processBudgets;
+  return {
+    budget: budgets.forToken(issuer.apiUrl, token, issuer.requestsPerMinute),
+    budgetMaxWaitMs: options.budgetMaxWaitMs ?? Infinity,
+  };
+}
+
 /**
  * One adapter per trusted issuer. `tokens` maps issuer URL -> resolved token (see gitlab-token.ts); an issuer that
  * configures a token source but has no entry in `tokens` is a wiring error, not an anonymous issuer.
@@ -588,7 +609,17 @@ export function normalizeIssuer(issuer: string): string {
 export function createGitLabDirectory(
   issuers: readonly TrustedIssuer[],
   tokens: ReadonlyMap<string, string | undefined>,
-  options: { logger?: Logger; cache?: boolean } = {},
+  options: {
+    logger?: Logger;
+    /** false: no cache (benchmark baseline). Default: a cache for this directory alone (one run). */
+    cache?: boolean;
+    /** Caches that outlive this directory (one per container or run): wins over `cache: true`. */
+    caches?: GitLabCaches;
+    /** Request budgets per token; default the process's own (shared by every directory); false = unthrottled. */
+    budgets?: GitLabBudgets | false;
+    /** Longest wait for the budget per request; default Infinity. */
+    budgetMaxWaitMs?: number;
+  } = {},
 ): GitLabDirectory & { stats(): GitLabStats } {
   const normalizedTokens = new Map<string, string | undefined>();
   for (const [issuer, token] of tokens) normalizedTokens.set(normalizeIssuer(issuer), token);
@@ -609,8 +640,9 @@ export function createGitLabDirectory(
         lookupTimeoutMs: issuer.lookupTimeoutMs,
         concurrency: issuer.concurrency,
         maxRetries: issuer.maxRetries,
-        cache: options.cache,
+        cache: cacheFor(issuer, normalizedTokens.get(key), options),
         logger: options.logger,
+        ...budgetFor(issuer, normalizedTokens.get(key), options),
       }),
     );
   });

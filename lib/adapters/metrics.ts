@@ -5,33 +5,12 @@
  * See: https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC_NAMES, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/metric-names';
 import type { PublicationOutcome } from '../core/ports';
 import type { VerdictKind } from '../core/verdict';
 
-export const METRICS_NAMESPACE = 'GitLabOidcWatch';
-export const METRICS_SERVICE = 'gitlab-oidc-watch';
-
-/** Metric names; the CDK alarms refer to these. */
-export const METRIC_NAMES = {
-  alert: 'Alert',
-  unverified: 'Unverified',
-  ok: 'Ok',
-  ignored: 'Ignored',
-  malformedEvents: 'MalformedEvents',
-  skippedEvents: 'SkippedEvents',
-  gitLabRequests: 'GitLabRequests',
-  gitLabFailures: 'GitLabFailures',
-  gitLabLatencyMs: 'GitLabLatencyMs',
-  // --- issue 9 (rel) -----------------------------------------------------------------------------------------
-  /** GitLab answered 401/403: the token is missing, revoked, expired or lacks read_api (not an outage). */
-  gitLabAuthFailures: 'GitLabAuthFailures',
-  /** UPDATE messages published (a verdict people saw changed). */
-  alertUpdates: 'AlertUpdates',
-  /** `unverified` events reconciliation stopped re-judging (deployment.reconcile.unverifiedMaxAgeHours). */
-  unverifiedAgedOut: 'UnverifiedAgedOut',
-  /** Failed checks of the function's own set-up at init (token not set or refused, API not at apiUrl...). */
-  selfCheckFailures: 'SelfCheckFailures',
-} as const;
+// The names live in the core so that the stack's alarms (infra may import lib/core only) use the very same strings.
+export { METRIC_NAMES, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/metric-names';
 
 const VERDICT_METRIC: Readonly<Record<VerdictKind, string>> = {
   alert: METRIC_NAMES.alert,

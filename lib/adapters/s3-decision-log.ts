@@ -16,6 +16,7 @@ import {
   decisionRecordKey,
   parseDecisionKey,
   recordIdOf,
+  type DecisionEntry,
   type DecisionLog,
 } from '../core/ports';
 import type { VerdictKind } from '../core/verdict';
@@ -45,6 +46,41 @@ function isKeyTaken(error: unknown): boolean {
 
 const VERDICTS: readonly VerdictKind[] = ['alert', 'unverified', 'ok', 'ignored'];
 
+/** One PutObject under a fresh key, conditional on the key being new; a taken key is retried with a new nonce. */
+async function appendRecord(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  nonce: () => string,
+  entry: DecisionEntry,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const n = nonce();
+    const key = decisionRecordKey(prefix, entry, n);
+    const body = `${JSON.stringify({ ...entry, recordId: recordIdOf(entry, n) })}\n`;
+    try {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+      return;
+    } catch (cause) {
+      if (isKeyTaken(cause) && attempt < APPEND_ATTEMPTS) continue;
+      throw new PublishError(
+        `decision history append s3://${bucket}/${key} failed: ${describeError(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+}
+
 export function createS3DecisionLog(client: S3Client, options: S3DecisionLogOptions): DecisionLog {
   const { bucket, prefix } = options;
   const nonce = options.nonce ?? (() => randomBytes(4).toString('hex'));
@@ -61,33 +97,7 @@ export function createS3DecisionLog(client: S3Client, options: S3DecisionLogOpti
   }
 
   return {
-    async append(entry) {
-      for (let attempt = 1; ; attempt++) {
-        const n = nonce();
-        const key = decisionRecordKey(prefix, entry, n);
-        const body = `${JSON.stringify({ ...entry, recordId: recordIdOf(entry, n) })}\n`;
-        try {
-          await client.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: key,
-              Body: body,
-              ContentType: 'application/json',
-              IfNoneMatch: '*',
-            }),
-          );
-          return;
-        } catch (cause) {
-          if (isKeyTaken(cause) && attempt < APPEND_ATTEMPTS) continue;
-          throw new PublishError(
-            `decision history append s3://${bucket}/${key} failed: ${describeError(cause)}`,
-            {
-              cause,
-            },
-          );
-        }
-      }
-    },
+    append: (entry) => appendRecord(client, bucket, prefix, nonce, entry),
     async history(eventId, eventTime) {
       const historyPrefix = decisionHistoryPrefix(prefix, eventId, eventTime);
       const verdicts: VerdictKind[] = [];

@@ -25,5 +25,12 @@ export {
   type Publishers,
   type PublisherTargets,
 } from './publishers';
+export {
+  runSelfCheck,
+  type SelfCheckOptions,
+  tokenNotSetDetail,
+  tokenStateOf,
+  withTokensNotSet,
+} from './self-check';
 export { createService, type Service, type ServiceClients, type ServiceDeps } from './service';
 export { normalizePrefix, readServiceSettings, SERVICE_ENV, type ServiceSettings } from './settings';

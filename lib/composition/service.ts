@@ -3,6 +3,7 @@
  * log, metrics, and GitLab directories whose tokens come from the stack's secrets and whose lookups stay inside the
  * function's GitLab budget. One place, so that both paths alert, record and judge identically.
  */
+import { GitLabCaches } from '../adapters/gitlab/per-token';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -15,7 +16,9 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { DecisionLog } from '../core/ports';
 import { type CountingDirectory, gitLabDirectory, resolveIssuerTokens } from './engine';
+import { isPlaceholderToken } from '../core/self-check';
 import { decisionLog, idempotentAlerts } from './publishers';
+import { runSelfCheck, tokenNotSetDetail, withTokensNotSet } from './self-check';
 import type { ServiceSettings } from './settings';
 
 export interface ServiceClients {
@@ -41,14 +44,27 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   /**
    * A GitLab directory with tokens read now (the secret reader caches each secret for five minutes, so a rotated
-   * token is picked up) and a per-directory lookup cache: callers choose its life (one event, one run).
+   * token is picked up). Its lookup cache is the service's, one per instance and token for the life of the container:
+   * mutable facts are at most `cacheTtlSeconds` old, finished pipelines are kept until evicted (issue 12).
    */
   gitlab(logger: Logger): Promise<CountingDirectory>;
+  /**
+   * The set-up self-check (lib/composition/self-check.ts), run once per container: resolves to the number of failed
+   * checks (each logged with what to do). Never rejects.
+   */
+  selfCheck(logger: Logger): Promise<number>;
 }
+
+/** Per self-check probe, at most: the check must not hold the first invocation for long. */
+export const SELF_CHECK_TIMEOUT_MS = 5_000;
 
 export function createService(deps: ServiceDeps): Service {
   const { config, settings, clients, logger } = deps;
   const readSecret = createSecretReader(clients.secrets);
+  const tokenOptions = { env: deps.env, readSecret, secretOverrides: settings.gitLabTokenSecrets };
+  let selfCheck: Promise<number> | undefined;
+  // Per container: a warm container's burst of events shares GitLab's answers.
+  const caches = new GitLabCaches();
   return {
     alerts: idempotentAlerts(clients.sns, settings.alertTopicArn, {
       client: clients.dynamodb,
@@ -58,17 +74,50 @@ export function createService(deps: ServiceDeps): Service {
     decisions: decisionLog(clients.s3, settings),
     metrics: createServiceMetrics(deps.metrics),
     async gitlab(log) {
-      const tokens = await resolveIssuerTokens(config, {
-        env: deps.env,
-        readSecret,
-        secretOverrides: settings.gitLabTokenSecrets,
-      });
-      // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout.
-      return gitLabDirectory(config, tokens, {
+      const tokens = await resolveIssuerTokens(config, tokenOptions);
+      // A token that is still the stack's placeholder is not sent: its issuer's verdicts say the token is not set.
+      const notSet = new Map<string, string>();
+      for (const issuer of settings.gitLabGeneratedTokenIssuers) {
+        const token = tokens.get(issuer);
+        if (token === undefined || !isPlaceholderToken(token)) continue;
+        tokens.set(issuer, undefined);
+        notSet.set(issuer, tokenNotSetDetail(issuer, settings.gitLabTokenSecrets[issuer] ?? 'its secret'));
+      }
+      // Each lookup's deadline (retries included) stays inside the budget the stack derived from the function timeout,
+      // and so does a wait for the process's request budget: past it the event fails and Lambda retries it later.
+      const directory = gitLabDirectory(config, tokens, {
         logger: log,
-        cache: true,
+        caches,
         lookupBudgetMs: settings.gitLabLookupBudgetMs,
+        budgetMaxWaitMs: settings.gitLabLookupBudgetMs,
       });
+      return withTokensNotSet(directory, notSet);
+    },
+    selfCheck(log) {
+      selfCheck ??= runSelfCheck(config, {
+        ...tokenOptions,
+        generatedTokenIssuers: settings.gitLabGeneratedTokenIssuers,
+        timeoutMs: Math.min(SELF_CHECK_TIMEOUT_MS, settings.gitLabLookupBudgetMs),
+      }).then(
+        (report) => {
+          for (const f of report.findings) {
+            const entry = { issuer: f.issuer, code: f.code, detail: f.message };
+            if (f.level === 'error')
+              log.error(entry, 'self-check failed: verdicts of this issuer cannot be trusted');
+            else log.warn(entry, 'self-check warning');
+          }
+          return report.errors;
+        },
+        (error: unknown) => {
+          // A bug in the check must not stop judging; it counts as one failure so that the alarm sees it.
+          log.error(
+            { error: error instanceof Error ? error.message : String(error) },
+            'self-check did not run',
+          );
+          return 1;
+        },
+      );
+      return selfCheck;
     },
   };
 }

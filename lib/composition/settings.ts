@@ -17,6 +17,11 @@ export interface ServiceSettings {
   /** Upper bound for each GitLab lookup, retries included; kept well inside the function timeout by the stack. */
   readonly gitLabLookupBudgetMs: number;
   readonly logLevel: string;
+  /**
+   * Issuers whose secret the stack generated with a placeholder (GITLAB_TOKEN_GENERATED): until the operator stores a
+   * token, their verdicts say that the token is not set (lib/core/self-check.ts isPlaceholderToken).
+   */
+  readonly gitLabGeneratedTokenIssuers: readonly string[];
 }
 
 const TokenSecrets = z.record(z.string().url(), z.string().min(1));
@@ -29,7 +34,10 @@ export const SERVICE_ENV = {
   gitLabTokenSecrets: 'GITLAB_TOKEN_SECRETS',
   gitLabLookupBudgetMs: 'GITLAB_LOOKUP_BUDGET_MS',
   logLevel: 'LOG_LEVEL',
+  gitLabGeneratedTokenIssuers: 'GITLAB_TOKEN_GENERATED',
 } as const;
+
+const GeneratedIssuers = z.array(z.string().url());
 
 /** A decision-log key prefix as S3 keys want it: empty, or ending in `/`. */
 export function normalizePrefix(prefix: string): string {
@@ -45,5 +53,9 @@ export function readServiceSettings(env: Env = process.env): ServiceSettings {
     gitLabTokenSecrets: jsonEnv(SERVICE_ENV.gitLabTokenSecrets, TokenSecrets, env),
     gitLabLookupBudgetMs: intEnv(SERVICE_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
     logLevel: optionalEnv(SERVICE_ENV.logLevel, env) ?? 'info',
+    gitLabGeneratedTokenIssuers:
+      optionalEnv(SERVICE_ENV.gitLabGeneratedTokenIssuers, env) === undefined
+        ? []
+        : jsonEnv(SERVICE_ENV.gitLabGeneratedTokenIssuers, GeneratedIssuers, env),
   };
 }

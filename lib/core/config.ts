@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './aws-names';
+import { checkPatternSafety } from './session-pattern-safety';
 
 const issuerUrl = z
   .string()
@@ -24,6 +25,23 @@ const GitLabTokenSource = z
   .describe(
     'Where the read_api token comes from: {env}, {file} (CLI), {secretArn}/{secretName} (Lambda). Never inline.',
   );
+
+// ---- perf (issue 12): GitLab lookup cache and request budget, per trusted issuer --------------------------------
+const GitLabCacheAndBudgetKeys = {
+  /**
+   * How long facts that can change (protected branches/tags, project path -> id, merge requests, "not found") are
+   * served from the per-container cache, seconds. Finished pipelines are cached until evicted. 0 = never reuse.
+   */
+  cacheTtlSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Entries the cache keeps at most (least recently used evicted first): bounds its memory. */
+  cacheMaxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Requests per minute this process sends with the issuer's token, all lookups together. GitLab.com allows about
+   * 2,000 per user per minute on the API; the default stays under it. See README "Request budget".
+   */
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).default(1_800),
+};
+// ---- end perf -------------------------------------------------------------------------------------------------------
 
 // --- issue 9 (rel): config safety ------------------------------------------------------------------------------
 /**
@@ -50,6 +68,7 @@ export const TrustedIssuerSchema = z
     /** Concurrent requests to this instance. */
     concurrency: z.number().int().min(1).max(64).default(8),
     maxRetries: z.number().int().min(0).max(10).default(3),
+    ...GitLabCacheAndBudgetKeys,
   })
   .strict();
 
@@ -79,6 +98,11 @@ export const SessionNamePatternSchema = z
         message: 'must contain a named group (?<pipeline_id>...)',
       });
     }
+    // --- session-name safety (issue 9) ---
+    // The built-in patterns are known safe (test/core/session-pattern-safety.test.ts): no analysis at Lambda init.
+    const builtIn = DEFAULT_SESSION_NAME_PATTERNS.some((d) => d.regex === p.regex);
+    const safety = builtIn ? { safe: true as const } : checkPatternSafety(p.regex);
+    if (!safety.safe) ctx.addIssue({ code: 'custom', path: ['regex'], message: safety.reason ?? 'unsafe' });
   });
 
 export const DEFAULT_SESSION_NAME_PATTERNS: readonly z.input<typeof SessionNamePatternSchema>[] = [
@@ -306,7 +330,16 @@ export const ConfigSchema = z
      * Any other untrusted issuer on a production role is an alert (UNTRUSTED_ISSUER).
      */
     ignoredIssuers: z.array(issuerUrl).default([]),
-    sessionNamePatterns: z.array(SessionNamePatternSchema).default([...DEFAULT_SESSION_NAME_PATTERNS]),
+    // --- session-name patterns (issue 9): added to the defaults, never silently replacing them ---
+    /**
+     * Patterns ADDED to the built-in ones (pipeline-<id>, GitLabRunner-<project>-<pipeline>). A pattern with the
+     * name of a built-in one replaces that one; `defaultSessionNamePatterns: false` drops the built-ins explicitly.
+     * After parsing, this holds the patterns in effect, in the order they are tried.
+     */
+    sessionNamePatterns: z.array(SessionNamePatternSchema).default([]),
+    /** Keep the built-in session-name patterns (default true). false: only `sessionNamePatterns` are used. */
+    defaultSessionNamePatterns: z.boolean().default(true),
+    // --- end session-name patterns ---
     productionRoles: z.array(ProductionRoleSchema).min(1),
     // ---- provenance (issue 8) ----
     provenance: ProvenanceSchema.prefault({}),
@@ -346,7 +379,39 @@ export const ConfigSchema = z
         });
       names.add(r.name);
     });
-  });
+    const patternNames = new Set<string>();
+    c.sessionNamePatterns.forEach((p, i) => {
+      if (patternNames.has(p.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sessionNamePatterns', i, 'name'],
+          message: `duplicate pattern name ${p.name}`,
+        });
+      patternNames.add(p.name);
+    });
+    if (!c.defaultSessionNamePatterns && c.sessionNamePatterns.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionNamePatterns'],
+        message: 'defaultSessionNamePatterns is false, so at least one pattern is needed',
+      });
+  })
+  .transform((c) => ({ ...c, sessionNamePatterns: effectiveSessionNamePatterns(c) }));
+
+/**
+ * The built-in patterns (unless switched off), with a configured pattern of the same name in place of the built-in
+ * one, then the other configured patterns in their order. Idempotent, so a parsed config parses to itself.
+ */
+function effectiveSessionNamePatterns(c: {
+  sessionNamePatterns: SessionNamePattern[];
+  defaultSessionNamePatterns: boolean;
+}): SessionNamePattern[] {
+  if (!c.defaultSessionNamePatterns) return c.sessionNamePatterns;
+  const configured = new Map(c.sessionNamePatterns.map((p) => [p.name, p]));
+  const defaults = DEFAULT_SESSION_NAME_PATTERNS.map((d) => configured.get(d.name) ?? { ...d });
+  const defaultNames = new Set(DEFAULT_SESSION_NAME_PATTERNS.map((d) => d.name));
+  return [...defaults, ...c.sessionNamePatterns.filter((p) => !defaultNames.has(p.name))];
+}
 
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

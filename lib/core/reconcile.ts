@@ -103,96 +103,108 @@ export function emptyReconcileCounts(): ReconcileCounts {
  * failures are counted and reported (the caller decides whether the run failed); anything else (a source that
  * cannot be read, a bug) stops the run once in-flight work has settled, and is rethrown.
  */
+/** What one run accumulates. */
+interface RunState {
+  readonly counts: ReconcileCounts;
+  readonly failures: ReconcileFailure[];
+  readonly inputErrors: string[];
+}
+
+type Plan = 'judge' | 'rejudge' | 'done' | 'aged-out';
+
+/** What the decision history says to do with one event. */
+async function planFor(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<Plan> {
+  let history: readonly VerdictKind[];
+  try {
+    history = await deps.decisions.history(a.eventId, a.eventTime);
+  } catch (error) {
+    // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
+    state.counts.decisionLookupFailures += 1;
+    deps.logger.warn(
+      { eventId: a.eventId, error: describeError(error) },
+      'decision history lookup failed; judging the event anyway',
+    );
+    return 'judge';
+  }
+  if (history.length === 0) return 'judge';
+  if (history.some(isConclusive)) return 'done';
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  return now - Date.parse(a.eventTime) > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
+}
+
+/** Plans, and when there is something to do, evaluates and dispatches one event. */
+async function judge(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<void> {
+  const { counts } = state;
+  switch (await planFor(a, deps, state)) {
+    case 'done':
+      counts.alreadyJudged += 1;
+      return;
+    case 'aged-out':
+      counts.agedOut += 1;
+      return;
+    case 'rejudge':
+      counts.rejudged += 1;
+      break;
+    case 'judge':
+      break;
+  }
+  const verdict = await deps.evaluate(a);
+  let publication: PublicationOutcome;
+  try {
+    publication = await dispatchVerdict(verdict, {
+      alerts: deps.alerts,
+      decisions: deps.decisions,
+      logger: deps.logger,
+      trigger: deps.trigger,
+      now: deps.now,
+    });
+  } catch (error) {
+    if (!(error instanceof PublishError)) throw error;
+    counts.failed += 1;
+    if (state.failures.length < MAX_REPORTED)
+      state.failures.push({ eventId: a.eventId, error: error.message });
+    return;
+  }
+  counts.dispatched += 1;
+  counts.verdicts[verdict.verdict] += 1;
+  deps.onVerdict?.(verdict, publication);
+}
+
+/** Counts a non-assumption item; returns the assumption to judge, if the item is one. */
+function take(item: SourceItem, state: RunState): RoleAssumption | null {
+  switch (item.kind) {
+    case 'skipped':
+      state.counts.skipped += item.count;
+      return null;
+    case 'error':
+      state.counts.inputErrors += 1;
+      if (state.inputErrors.length < MAX_REPORTED) state.inputErrors.push(item.error.message);
+      return null;
+    case 'assumption':
+      state.counts.assumptions += 1;
+      return item.assumption;
+  }
+}
+
 export async function reconcile(source: RecordSource, deps: ReconcileDeps): Promise<ReconcileResult> {
-  const counts = emptyReconcileCounts();
-  const failures: ReconcileFailure[] = [];
-  const inputErrors: string[] = [];
+  const state: RunState = { counts: emptyReconcileCounts(), failures: [], inputErrors: [] };
+  const { counts } = state;
   const seen = new Set<string>();
   const concurrency = Math.max(1, deps.concurrency ?? 4);
-  const { logger } = deps;
-
-  const now = deps.now ?? (() => new Date());
-
-  /** What the history says to do with one event. */
-  async function plan(a: RoleAssumption): Promise<'judge' | 'rejudge' | 'done' | 'aged-out'> {
-    let history: readonly VerdictKind[];
-    try {
-      history = await deps.decisions.history(a.eventId, a.eventTime);
-    } catch (error) {
-      // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
-      counts.decisionLookupFailures += 1;
-      logger.warn(
-        { eventId: a.eventId, error: describeError(error) },
-        'decision history lookup failed; judging the event anyway',
-      );
-      return 'judge';
-    }
-    if (history.length === 0) return 'judge';
-    if (history.some(isConclusive)) return 'done';
-    const age = now().getTime() - Date.parse(a.eventTime);
-    return age > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
-  }
-
-  async function judge(a: RoleAssumption): Promise<void> {
-    switch (await plan(a)) {
-      case 'done':
-        counts.alreadyJudged += 1;
-        return;
-      case 'aged-out':
-        counts.agedOut += 1;
-        return;
-      case 'rejudge':
-        counts.rejudged += 1;
-        break;
-      case 'judge':
-        break;
-    }
-    const verdict = await deps.evaluate(a);
-    let publication: PublicationOutcome;
-    try {
-      publication = await dispatchVerdict(verdict, {
-        alerts: deps.alerts,
-        decisions: deps.decisions,
-        logger,
-        trigger: deps.trigger,
-        now: deps.now,
-      });
-    } catch (error) {
-      if (!(error instanceof PublishError)) throw error;
-      counts.failed += 1;
-      if (failures.length < MAX_REPORTED) failures.push({ eventId: a.eventId, error: error.message });
-      return;
-    }
-    counts.dispatched += 1;
-    counts.verdicts[verdict.verdict] += 1;
-    deps.onVerdict?.(verdict, publication);
-  }
-
   const inflight = new Set<Promise<void>>();
   let fatal: { error: unknown } | null = null;
   try {
     for await (const item of source) {
       deps.onItem?.(item);
       if (fatal !== null || deps.signal?.aborted) break;
-      switch (item.kind) {
-        case 'skipped':
-          counts.skipped += item.count;
-          continue;
-        case 'error':
-          counts.inputErrors += 1;
-          if (inputErrors.length < MAX_REPORTED) inputErrors.push(item.error.message);
-          continue;
-        case 'assumption':
-          break;
-      }
-      counts.assumptions += 1;
-      const a = item.assumption;
+      const a = take(item, state);
+      if (a === null) continue;
       if (seen.has(a.eventId)) {
         counts.duplicates += 1;
         continue;
       }
       seen.add(a.eventId);
-      const task: Promise<void> = judge(a)
+      const task: Promise<void> = judge(a, deps, state)
         .catch((error: unknown) => {
           fatal ??= { error };
         })
@@ -206,6 +218,6 @@ export async function reconcile(source: RecordSource, deps: ReconcileDeps): Prom
   }
   if (fatal !== null) throw (fatal as { error: unknown }).error;
   if (deps.signal?.aborted) throw deps.signal.reason;
-  logger.info({ ...counts, verdicts: { ...counts.verdicts } }, 'reconciliation finished');
-  return { counts, failures, inputErrors };
+  deps.logger.info({ ...counts, verdicts: { ...counts.verdicts } }, 'reconciliation finished');
+  return { counts, failures: state.failures, inputErrors: state.inputErrors };
 }

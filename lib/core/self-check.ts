@@ -180,8 +180,20 @@ function scopeFindings(p: IssuerProbes): SelfCheckFinding[] {
 }
 
 function projectFindings(p: IssuerProbes): SelfCheckFinding[] {
-  return p.projects.flatMap(({ id, probe }) => {
+  return p.projects.flatMap(({ id, probe }): SelfCheckFinding[] => {
     if (probe.status === 'ok' || probe.status === 'skipped') return [];
+    // No answer, or a 5xx: an outage, not a sign that the project is invisible.
+    if (probe.status === 'unreachable' || (probe.status === 'http' && probe.code >= 500)) {
+      const what = probe.status === 'http' ? `GitLab answered ${probe.code}` : 'no answer';
+      return [
+        {
+          issuer: p.issuer,
+          code: 'API_UNREACHABLE' as const,
+          level: 'error' as const,
+          message: `pinned project ${id} could not be checked at ${p.apiUrl}: ${what}: ${probe.detail}`,
+        },
+      ];
+    }
     const why =
       probe.status === 'http' && probe.code === 404
         ? 'GitLab answers 404: the project does not exist or the token cannot see it (add the token user to the project, Reporter or above)'

@@ -7,6 +7,7 @@
  */
 import type { SessionNamePattern } from './config';
 import { ConfigError } from './errors';
+import { isValidRoleSessionName } from './session-pattern-safety';
 
 export interface CompiledSessionPattern {
   readonly name: string;
@@ -66,6 +67,8 @@ function parseId(text: string | undefined): number | null {
  * name must not quietly lose the project it claims.
  */
 export function parseSessionName(name: string, patterns: CompiledSessionPatterns): ParsedSessionName | null {
+  // A name AWS would have refused never reaches a pattern: it bounds every match to 64 known characters.
+  if (!isValidRoleSessionName(name)) return null;
   for (const p of patterns) {
     const groups = p.regex.exec(name)?.groups;
     if (!groups) continue;

@@ -45,12 +45,6 @@ export const FINDING_CODES = [
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 /**
- * Codes no check emits any more, kept so decision-log history and queries still name them. SESSION_NAME_UNPARSED
- * (a session name matching no pattern made every verdict unverified) retired with issue 8: the candidates decide.
- */
-export const RETIRED_FINDING_CODES: readonly FindingCode[] = ['SESSION_NAME_UNPARSED'];
-
-/**
  * `alert`: the assumption breaks policy. `unverified`: a check could not be completed; never `ok`.
  */
 export type FindingClass = 'alert' | 'unverified';

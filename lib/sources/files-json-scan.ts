@@ -16,19 +16,35 @@ const RBRACKET = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
-/** Malformed or truncated JSON. `offset` is the byte where the problem was seen. */
+/** Malformed or truncated JSON. `offset` is the byte where the problem was seen; `reason` is the message without it. */
 export class JsonScanError extends Error {
   public constructor(
-    message: string,
+    public readonly reason: string,
     public readonly offset: number,
   ) {
-    super(`${message} at byte ${offset}`);
+    super(`${reason} at byte ${offset}`);
     this.name = 'JsonScanError';
+  }
+}
+
+/**
+ * The value did not end before the end of the buffer: truncated if the input has ended, or simply not all there yet
+ * when the input is a stream (the streaming reader then waits for more bytes).
+ */
+export class JsonIncompleteError extends JsonScanError {
+  public constructor(reason: string, offset: number) {
+    super(reason, offset);
+    this.name = 'JsonIncompleteError';
   }
 }
 
 function isWhitespace(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** At the end of the buffer a missing token means "not all there yet"; before it, the JSON is malformed. */
+function scanError(reason: string, at: number, end: number): JsonScanError {
+  return at >= end ? new JsonIncompleteError(reason, at) : new JsonScanError(reason, at);
 }
 
 /** Index of the first non-whitespace byte at or after `i` (or `end`). Skips a UTF-8 byte order mark at `i`. */
@@ -52,7 +68,7 @@ export function skipString(buf: Buffer, i: number, end: number): number {
   for (;;) {
     // indexOf is a native memchr: strings are most of a CloudTrail record, so this is where the time goes.
     const q = buf.indexOf(QUOTE, from);
-    if (q < 0 || q >= end) throw new JsonScanError('unterminated string', i);
+    if (q < 0 || q >= end) throw new JsonIncompleteError('unterminated string', i);
     let backslashes = 0;
     for (let k = q - 1; k > i && buf[k] === BACKSLASH; k--) backslashes++;
     if (backslashes % 2 === 0) return q + 1;
@@ -89,7 +105,7 @@ export function skipValue(buf: Buffer, i: number, end: number): number {
       if (closers.length === 0) return j + 1;
     }
   }
-  throw new JsonScanError(`unterminated ${first === LBRACE ? 'object' : 'array'}`, i);
+  throw new JsonIncompleteError(`unterminated ${first === LBRACE ? 'object' : 'array'}`, i);
 }
 
 /** `buf[i]` is `[`: calls `onElement(start, end)` for each element, returns the index just past `]`. */
@@ -102,7 +118,7 @@ export function forEachArrayElement(
   let j = skipWhitespace(buf, i + 1, end);
   if (buf[j] === RBRACKET) return j + 1;
   for (;;) {
-    if (j >= end) throw new JsonScanError('unterminated array', i);
+    if (j >= end) throw new JsonIncompleteError('unterminated array', i);
     const stop = skipValue(buf, j, end);
     onElement(j, stop);
     j = skipWhitespace(buf, stop, end);
@@ -122,18 +138,18 @@ export function findObjectKey(buf: Buffer, i: number, end: number, key: string):
   let j = skipWhitespace(buf, i + 1, end);
   if (buf[j] === RBRACE) return -1;
   for (;;) {
-    if (buf[j] !== QUOTE) throw new JsonScanError('expected a key', j);
+    if (buf[j] !== QUOTE) throw scanError('expected a key', j, end);
     const keyEnd = skipString(buf, j, end);
     const isWanted =
       keyEnd - j - 2 === wanted.length && buf.compare(wanted, 0, wanted.length, j + 1, keyEnd - 1) === 0;
     j = skipWhitespace(buf, keyEnd, end);
-    if (buf[j] !== COLON) throw new JsonScanError("expected ':'", j);
+    if (buf[j] !== COLON) throw scanError("expected ':'", j, end);
     j = skipWhitespace(buf, j + 1, end);
     if (isWanted) return j;
     j = skipWhitespace(buf, skipValue(buf, j, end), end);
     const c = buf[j];
     if (c === RBRACE) return -1;
-    if (c !== COMMA) throw new JsonScanError("expected ',' or '}'", j);
+    if (c !== COMMA) throw scanError("expected ',' or '}'", j, end);
     j = skipWhitespace(buf, j + 1, end);
   }
 }
@@ -147,7 +163,7 @@ export function skipObjectRest(buf: Buffer, j: number, end: number): number {
   for (;;) {
     const c = buf[k];
     if (c === RBRACE) return k + 1;
-    if (c !== COMMA) throw new JsonScanError(k >= end ? 'unterminated object' : "expected ',' or '}'", k);
+    if (c !== COMMA) throw scanError(k >= end ? 'unterminated object' : "expected ',' or '}'", k, end);
     k = skipWhitespace(buf, k + 1, end);
     if (buf[k] !== QUOTE) throw new JsonScanError('expected a key', k);
     k = skipWhitespace(buf, skipString(buf, k, end), end);

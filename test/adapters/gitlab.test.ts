@@ -537,6 +537,9 @@ describe('createGitLabDirectory', () => {
     lookupTimeoutMs: 2_000,
     concurrency: 4,
     maxRetries: 1,
+    cacheTtlSeconds: 60,
+    cacheMaxEntries: 100,
+    requestsPerMinute: 1_800,
     ...overrides,
   });
 

@@ -202,7 +202,9 @@ describe('namedQueries', () => {
 
   it('counts one standing verdict per event, from the latest-verdict view, not every evaluation', () => {
     expect(byKey.get('verdicts-by-severity')).toContain('FROM "oidc_watch"."decisions_latest"');
-    expect(byKey.get('verdict-updates')).toMatch(/JOIN "oidc_watch"\."decisions_latest" l[\s\S]*l\.messages > 1/);
+    expect(byKey.get('verdict-updates')).toMatch(
+      /JOIN "oidc_watch"\."decisions_latest" l[\s\S]*l\.messages > 1/,
+    );
   });
 
   it('prunes partitions by day in every query', () => {

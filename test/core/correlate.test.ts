@@ -448,7 +448,7 @@ describe('correlate', () => {
         tags: { [PROJECT_ID]: [{ name: 'main', protected: false }] },
       };
       const v = await harness(buildConfig(), data).evaluate(
-        buildAssumption({ subject: 'project_path:acme/deploy:ref:main', roleSessionName: 'x' }),
+        buildAssumption({ subject: 'project_path:acme/deploy:ref:main', roleSessionName: 'deploy' }),
       );
       expect(v.verdict).toBe('unverified');
       expect(codes(v)).toEqual(['REF_TYPE_UNKNOWN']);

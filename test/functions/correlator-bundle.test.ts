@@ -5,11 +5,13 @@
  * these checks are deterministic.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { correlatorBuildOptions, INIT_ENV } from '../../bench/bundle';
+import { makeEventBridgeEvent, makeWebIdentityRecord } from '../support/fixtures';
 
 /** The issue's budget for the deployed bundle. */
 const BUDGET_BYTES = 1.5 * 1024 * 1024;
@@ -74,5 +76,45 @@ describe('correlator bundle', () => {
     });
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
     expect(JSON.parse(run.stdout)).toEqual({ handler: 'function', functionsConstructed: 0 });
+  });
+  it('keeps error class names in the minified bundle, where logs and failure records show them (issue 9, failure 9)', async () => {
+    // A loopback port nobody listens on: every AWS call fails at once, and nothing leaves the machine.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+      });
+    });
+    const probe = join(dir, 'error-name.js');
+    const event = makeEventBridgeEvent(
+      makeWebIdentityRecord({ roleArn: 'arn:aws:iam::123456789012:role/not-production' }),
+    );
+    writeFileSync(
+      probe,
+      [
+        `const { handler } = require(${JSON.stringify(bundle)});`,
+        `const context = { awsRequestId: 'r-1', getRemainingTimeInMillis: () => 30000 };`,
+        `handler(${JSON.stringify(event)}, context).then(`,
+        `  () => process.stdout.write(JSON.stringify({ name: null })),`,
+        `  (e) => process.stdout.write(JSON.stringify({ name: e.name, ctor: e.constructor.name })),`,
+        ');',
+      ].join('\n'),
+    );
+    const run = spawnSync(process.execPath, [probe], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...INIT_ENV,
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+        AWS_MAX_ATTEMPTS: '1',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+    // The first thing to fail is reading the GitLab token secret (Secrets Manager is unreachable).
+    expect(JSON.parse(run.stdout)).toEqual({ name: 'SecretReadError', ctor: 'SecretReadError' });
   });
 });

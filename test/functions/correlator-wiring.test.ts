@@ -74,6 +74,7 @@ describe('readServiceSettings', () => {
       idempotencyTable: ENV.IDEMPOTENCY_TABLE,
       gitLabTokenSecrets: JSON.parse(ENV.GITLAB_TOKEN_SECRETS) as unknown,
       gitLabLookupBudgetMs: 30_000,
+      gitLabGeneratedTokenIssuers: [],
       logLevel: 'info',
     });
   });

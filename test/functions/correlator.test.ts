@@ -115,6 +115,7 @@ function settings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
     idempotencyTable: 'gitlab-oidc-watch-idempotency',
     gitLabTokenSecrets: { 'https://gitlab.com': SECRET_ARN },
     gitLabLookupBudgetMs: 1500,
+    gitLabGeneratedTokenIssuers: [],
     logLevel: 'debug',
     ...overrides,
   };
@@ -285,7 +286,7 @@ describe('correlator handler', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 0);
     expect(table.items.size).toBe(0);
-    expect(metricNames()).toEqual(['MalformedEvents']);
+    expect(metricNames().filter((n) => n !== 'SelfCheckFailures')).toEqual(['MalformedEvents']);
     const errorLine = logLines
       .map((l) => JSON.parse(l) as { level: string; msg: string })
       .find((l) => l.level === 'error');
@@ -300,7 +301,7 @@ describe('correlator handler', () => {
     await expect(handlerUnderTest()(notOurs, lambdaContext())).resolves.toMatchObject({
       outcome: 'malformed',
     });
-    expect(metricNames()).toEqual(['MalformedEvents']);
+    expect(metricNames().filter((n) => n !== 'SelfCheckFailures')).toEqual(['MalformedEvents']);
   });
 
   it('skips other CloudTrail event names without recording', async () => {

@@ -137,6 +137,7 @@ function handler() {
       idempotencyTable: 'gitlab-oidc-watch-idempotency',
       gitLabTokenSecrets: { 'https://gitlab.com': SECRET_ARN },
       gitLabLookupBudgetMs: 5000,
+      gitLabGeneratedTokenIssuers: [],
       logLevel: 'silent',
     },
     clients: {

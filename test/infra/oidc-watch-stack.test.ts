@@ -94,7 +94,7 @@ describe('OidcWatchStack', () => {
       expect(
         Object.keys(
           synth.template.findResources('AWS::Events::Rule', {
-            Properties: { EventPattern: Match.anyValue() },
+            Properties: { EventPattern: Match.objectLike({ source: ['aws.sts'] }) },
           }),
         ),
       ).toHaveLength(2);
@@ -111,7 +111,7 @@ describe('OidcWatchStack', () => {
     it('is in the state that receives read-only management events, not plain ENABLED', () => {
       expect(READ_ONLY_MANAGEMENT_EVENTS_STATE).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
       const eventRules = synth.template.findResources('AWS::Events::Rule', {
-        Properties: { EventPattern: Match.anyValue() },
+        Properties: { EventPattern: Match.objectLike({ source: ['aws.sts'] }) },
       });
       const states = Object.values(eventRules).map(
         (rule) => z.object({ Properties: z.object({ State: z.string() }) }).parse(rule).Properties.State,
@@ -208,6 +208,7 @@ describe('OidcWatchStack', () => {
           'DECISION_LOG_BUCKET',
           'DECISION_LOG_PREFIX',
           'GITLAB_LOOKUP_BUDGET_MS',
+          'GITLAB_TOKEN_GENERATED',
           'GITLAB_TOKEN_SECRETS',
           'IDEMPOTENCY_TABLE',
           'LOG_LEVEL',
@@ -593,20 +594,57 @@ describe('OidcWatchStack', () => {
       }
     });
 
-    it('fires on any unverified verdict, on the metric the correlator publishes', () => {
+    it('fires on the unverified rate, computed from the metrics the correlator publishes', () => {
       // The alarm and the handler's metrics adapter must agree on every name.
       expect(UNVERIFIED_METRIC_NAME).toBe(METRIC_NAMES.unverified);
       expect(STACK_NAMESPACE).toBe(METRICS_NAMESPACE);
       expect(SERVICE_NAME).toBe(METRICS_SERVICE);
+      const metric = (id: string, name: string) =>
+        Match.objectLike({
+          Id: id,
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'GitLabOidcWatch',
+              MetricName: name,
+              Dimensions: [{ Name: 'service', Value: 'gitlab-oidc-watch' }],
+            },
+            Period: 900,
+            Stat: 'Sum',
+          }),
+        });
       synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'GitLabOidcWatch',
-        MetricName: 'Unverified',
-        Dimensions: [{ Name: 'service', Value: 'gitlab-oidc-watch' }],
-        Statistic: 'Sum',
+        AlarmName: Match.stringLikeRegexp('-unverified-rate$'),
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'IF(a + u + o > 0, 100 * u / (a + u + o), 0)', ReturnData: true }),
+          metric('a', 'Alert'),
+          metric('u', 'Unverified'),
+          metric('o', 'Ok'),
+        ]),
         ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
+        Threshold: 10,
         TreatMissingData: 'notBreaching',
         AlarmActions: [operationsTopic()],
+        OKActions: [operationsTopic()],
+      });
+    });
+
+    it.each([
+      ['MalformedEvents', 'Sum', 'notBreaching'],
+      ['GitLabAuthFailures', 'Sum', 'notBreaching'],
+      // Recorded once per container start: the last result stands until the next start.
+      ['SelfCheckFailures', 'Maximum', 'ignore'],
+    ])('fires on %s (issue 9: no silent failure mode)', (name, statistic, missing) => {
+      expect(Object.values(METRIC_NAMES)).toContain(name);
+      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'GitLabOidcWatch',
+        MetricName: name,
+        Dimensions: [{ Name: 'service', Value: 'gitlab-oidc-watch' }],
+        Statistic: statistic,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        TreatMissingData: missing,
+        AlarmActions: [operationsTopic()],
+        OKActions: [operationsTopic()],
       });
     });
 
@@ -618,8 +656,9 @@ describe('OidcWatchStack', () => {
         ],
         AlarmActions: [operationsTopic()],
       });
-      // Five dead-letter queues, correlator errors and throttles, unverified verdicts, reconcile errors.
-      synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+      // Five dead-letter queues, correlator errors and throttles, malformed events, GitLab auth failures, self-check,
+      // unverified rate, reconcile errors.
+      synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     });
   });
 
@@ -689,7 +728,8 @@ describe('OidcWatchStack', () => {
       const forwarder = synth.app.node.findChild(FORWARDER_STACK_ID);
       if (!(forwarder instanceof Stack)) throw new Error('no forwarder stack');
       const template = Template.fromJSON(synth.assembly.getStackArtifact(forwarder.artifactId).template);
-      template.resourceCountIs('AWS::Events::Rule', 1);
+      // The events, and its own alarm's state changes (next test).
+      template.resourceCountIs('AWS::Events::Rule', 2);
       template.hasResourceProperties('AWS::Events::Rule', {
         EventBusName: Match.absent(),
         State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
@@ -712,6 +752,47 @@ describe('OidcWatchStack', () => {
       expect(statements).toEqual([
         expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: CENTRAL_BUS_ARN }),
       ]);
+    });
+
+    it("alarms on the forwarder's dead-letter queue and sends the alarm to the operations topic (issue 9)", () => {
+      const forwarder = synth.app.node.findChild(FORWARDER_STACK_ID);
+      if (!(forwarder instanceof Stack)) throw new Error('no forwarder stack');
+      const template = Template.fromJSON(synth.assembly.getStackArtifact(forwarder.artifactId).template);
+      const [alarmId] = Object.keys(
+        template.findResources('AWS::CloudWatch::Alarm', {
+          Properties: {
+            AlarmName: `${FORWARDER_STACK_ID}-dead-letter-messages`,
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Threshold: 0,
+          },
+        }),
+      );
+      expect(alarmId).toBeDefined();
+      // Its state changes travel to the central bus, like the events...
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          resources: [{ 'Fn::GetAtt': [alarmId, 'Arn'] }],
+        },
+        Targets: [Match.objectLike({ Arn: CENTRAL_BUS_ARN, DeadLetterConfig: { Arn: Match.anyValue() } })],
+      });
+      // ...where the central stack sends them on to the operations topic.
+      synth.template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: Match.anyValue(),
+        EventPattern: {
+          source: ['aws.cloudwatch'],
+          'detail-type': ['CloudWatch Alarm State Change'],
+          detail: { alarmName: [{ prefix: `${FORWARDER_STACK_ID}-` }] },
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: { Ref: logicalId('AWS::SNS::Topic', 'OperationsTopic') },
+            DeadLetterConfig: { Arn: Match.anyValue() },
+          }),
+        ],
+      });
     });
   });
 

@@ -352,8 +352,11 @@ describe('readFiles', () => {
       const missing = join(dir, 'no-such-file.json');
       const items = await collect([missing, fixturePath('web-identity-success.json')]);
       expect(errors(items).map((e) => e.error.message)).toEqual([
-        expect.stringContaining(`${missing}: cannot read (ENOENT`),
+        expect.stringContaining(`${missing}: cannot read: no such file or directory`),
       ]);
+      // The code once, not "ENOENT: ENOENT" (issue 11, item 4).
+      expect(errors(items)[0]?.error.message).toMatch(/\(ENOENT\)$/);
+      expect(errors(items)[0]?.error.message).not.toContain('ENOENT: ENOENT');
       expect(eventIds(items)).toEqual([SUCCESS_ID]);
     });
 

@@ -129,6 +129,29 @@ describe('GitLab stand-in', () => {
     });
   });
 
+  it('answers GET /version and GET /personal_access_tokens/self as GitLab does for a read_api token', async () => {
+    const version = await get('/version');
+    expect([version.status, await version.json()]).toEqual([
+      200,
+      { version: expect.any(String), revision: expect.any(String) },
+    ]);
+    const self = await get('/personal_access_tokens/self');
+    expect(await self.json()).toEqual(
+      expect.objectContaining({
+        scopes: ['read_api'],
+        active: true,
+        revoked: false,
+        expires_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      }),
+    );
+    expect((await get('/version', {})).status).toBe(401);
+  });
+
+  it("answers outside /api/v4 with the web application's HTML 404, token or not", async () => {
+    const page = await fetch(`${standin.url}/projects/42`, { headers: { 'private-token': standin.token } });
+    expect([page.status, page.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
+  });
+
   it('answers GitLab 404 bodies for unknown projects and resources', async () => {
     const project = await get('/projects/99');
     expect([project.status, await project.json()]).toEqual([404, { message: '404 Project Not Found' }]);

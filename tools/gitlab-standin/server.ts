@@ -10,6 +10,7 @@ import { apiAreas } from './api';
 import { projectDirectory } from './api/projects';
 import { type ActiveFault, applyFault, takeFault } from './faults';
 import { createReply, type RecordedRequest } from './reply';
+import { createRateLimit, type RateLimit } from './rate-limit';
 import { createRouter } from './router';
 import type { Instance } from './shapes';
 import type { GitLabStandin, StandinData } from './types';
@@ -18,6 +19,8 @@ export interface StandinOptions {
   data: StandinData;
   token?: string;
   latencyMs?: number;
+  /** Enforce GitLab.com's per-user limit (e.g. 2000): 429 + Retry-After past it, in any 60 s window. */
+  requestsPerMinute?: number;
 }
 
 interface State {
@@ -29,7 +32,11 @@ interface State {
   maxInFlight: number;
   readonly timers: Set<NodeJS.Timeout>;
   instance: Instance;
+  rateLimit: RateLimit | undefined;
 }
+
+const WEB_NOT_FOUND =
+  '<!DOCTYPE html>\n<html><head><title>Not Found</title></head><body><h1>404</h1><p>Page Not Found</p></body></html>\n';
 
 function authorized(req: IncomingMessage, token: string): boolean {
   return req.headers['private-token'] === token || req.headers.authorization === `Bearer ${token}`;
@@ -40,7 +47,13 @@ function handler(state: State, route: ReturnType<typeof createRouter>) {
     const reply = createReply(res, record, state.instance.baseUrl);
     const fault = takeFault(state.faults, record.path);
     if (fault) return applyFault(reply, fault);
+    // Outside /api/v4 (and GraphQL at /api/graphql) GitLab's web application answers, in HTML, whatever the token:
+    // what a client configured with an apiUrl lacking /api/v4 gets back.
+    if (!record.path.startsWith('/api/v4/') && !record.path.startsWith('/api/graphql'))
+      return reply.raw(404, { 'content-type': 'text/html; charset=utf-8' }, WEB_NOT_FOUND);
     if (!authorized(req, state.token)) return reply.json(401, { message: '401 Unauthorized' });
+    // Per user, so after authentication, as GitLab's throttle_authenticated_api.
+    if (state.rateLimit?.refuse(reply, performance.now())) return;
     if (req.method !== 'GET') return reply.json(405, { message: '405 Method Not Allowed' });
     route(new URL(record.path, state.instance.baseUrl), reply, state.instance);
   };
@@ -107,6 +120,10 @@ function controls(state: State, server: Server): GitLabStandin {
     setLatencyMs: (ms) => {
       state.latencyMs = ms;
     },
+    setRateLimit: (requestsPerMinute) => {
+      state.rateLimit = requestsPerMinute === null ? undefined : createRateLimit(requestsPerMinute);
+    },
+    rateLimited: () => state.rateLimit?.refused() ?? 0,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of state.timers) clearTimeout(timer);
@@ -128,6 +145,8 @@ export async function startGitLabStandin(options: StandinOptions): Promise<GitLa
     maxInFlight: 0,
     timers: new Set(),
     instance: { baseUrl: '', apiUrl: '' },
+    rateLimit:
+      options.requestsPerMinute === undefined ? undefined : createRateLimit(options.requestsPerMinute),
   };
   const route = createRouter(projectDirectory(options.data), apiAreas(options.data));
   const server = createServer(handler(state, route));

@@ -100,5 +100,9 @@ export interface GitLabStandin {
   addFault(f: StandinFault): void;
   clearFaults(): void;
   setLatencyMs(ms: number): void;
+  /** Enforce (or, with null, stop enforcing) a per-user limit of this many requests in any 60 s; resets the window. */
+  setRateLimit(requestsPerMinute: number | null): void;
+  /** Requests answered 429 by the rate limit since it was set. */
+  rateLimited(): number;
   close(): Promise<void>;
 }

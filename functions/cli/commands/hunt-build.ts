@@ -16,10 +16,14 @@ import type { RecordSource } from '../../../lib/core/source';
 import { filterSource } from '../../../lib/core/source-filter';
 import { athenaSource } from '../../../lib/sources/athena';
 import { readFiles } from '../../../lib/sources/files';
+import { fileWorkers } from '../file-workers';
 import { lookupEventsSource } from '../../../lib/sources/lookup-events';
 import { resolveInputs } from '../args';
 import { loadCliConfig } from '../config';
 import type { CliIo } from '../io';
+import { stderrLogger } from '../output-options';
+import { preflight } from '../self-check';
+import { warnMissingToken } from './evaluate';
 import type { HuntPlan, ReconcileTarget } from './hunt-plan';
 
 export interface HuntRun {
@@ -33,21 +37,12 @@ export interface HuntRun {
   athenaReport(): string | null;
 }
 
-/** Warnings and errors of the publishers on stderr, one line each; the CLI has no structured log. */
-export function stderrLogger(io: Pick<CliIo, 'stderr'>): Logger {
-  const line = (level: string) => (obj: object, msg?: string) => {
-    const detail = 'error' in obj && typeof obj.error === 'string' ? `: ${obj.error}` : '';
-    io.stderr.write(`${level}: ${msg ?? ''}${detail}\n`);
-  };
-  return { debug: () => undefined, info: () => undefined, warn: line('warning'), error: line('error') };
-}
-
 function regionOfArn(arn: string): string | undefined {
   const region = arn.split(':')[3];
   return region && REGION_PATTERN.test(region) ? region : undefined;
 }
 
-function huntPublishers(target: ReconcileTarget, io: CliIo): Publishers {
+function huntPublishers(target: ReconcileTarget, io: CliIo, logger: Logger): Publishers {
   const topicRegion = regionOfArn(target.alertTopicArn);
   return createPublishers(
     {
@@ -56,7 +51,7 @@ function huntPublishers(target: ReconcileTarget, io: CliIo): Publishers {
       dynamodb: () => new DynamoDBClient({}),
     },
     target,
-    stderrLogger(io),
+    logger,
   );
 }
 
@@ -82,7 +77,10 @@ function huntSource(
   const { filters, now } = plan;
   switch (plan.kind) {
     case 'files':
-      return filterSource(readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin }), filters);
+      return filterSource(
+        readFiles(resolveInputs(plan.paths, io.cwd), { stdin: io.stdin, workers: fileWorkers(plan.workers) }),
+        filters,
+      );
     case 'lookup-events':
       return filterSource(
         lookupEventsSource({
@@ -116,9 +114,18 @@ function huntSource(
 }
 
 export async function buildHunt(plan: HuntPlan, io: CliIo, signal: AbortSignal): Promise<HuntRun> {
-  const publishers = plan.reconcile ? huntPublishers(plan.reconcile, io) : null;
-  const { config } = loadCliConfig(plan.configFlag, io.env, io.cwd);
-  const engine = await buildEngine(config, { env: io.env });
+  const logger = stderrLogger(io, plan.output);
+  const publishers = plan.reconcile ? huntPublishers(plan.reconcile, io, logger) : null;
+  const { config, path } = loadCliConfig(plan.configFlag, io.env, io.cwd);
+  if (plan.output.verbose) io.stderr.write(`config: ${path}\n`);
+  const { quiet, verbose } = plan.output;
+  await preflight(config, io, { skip: !plan.selfCheck, quiet, verbose });
+  const engine = await buildEngine(config, {
+    env: io.env,
+    logger,
+    // The self-check already reported an unset variable; without it, say it here.
+    onUnsetTokenVariable: quiet || plan.selfCheck ? () => undefined : warnMissingToken(io),
+  });
   let athenaReport: string | null = null;
   const source = huntSource(plan, io, signal, (line) => {
     athenaReport = line;

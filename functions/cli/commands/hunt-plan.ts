@@ -2,13 +2,15 @@
  * `oidc-watch hunt`, step one: the arguments (and the few environment variables that stand in for them) checked and
  * turned into a plan. Pure: no AWS, no GitLab, no files; everything the user typed is validated here, before any call.
  */
+import { parseWorkersFlag } from '../file-workers';
 import { parseArgs } from 'node:util';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import { normalizePrefix, type PublisherTargets } from '../../../lib/composition';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, roleGlobs } from '../../../lib/core/aws-names';
 import type { HuntFilters } from '../../../lib/core/source-filter';
 import { LOOKUP_EVENTS_RETENTION_DAYS } from '../../../lib/sources/lookup-events';
-import { parseFormat, parsePositiveInt } from '../args';
+import { parsePositiveInt } from '../args';
+import { OUTPUT_OPTIONS, planOutput, type OutputPlan } from '../output-options';
 import { UsageError } from '../io';
 import type { OutputFormat } from '../output';
 
@@ -22,7 +24,13 @@ export interface ReconcileTarget extends PublisherTargets {
 export interface HuntPlan {
   readonly kind: SourceKind;
   readonly format: OutputFormat;
+  /** Format, --output, filters, sorting, colour, --quiet/--verbose. */
+  readonly output: OutputPlan;
+  /** false with --no-self-check. */
+  readonly selfCheck: boolean;
   readonly concurrency: number;
+  /** --workers: threads reading files (undefined: one per core). */
+  readonly workers: number | undefined;
   readonly configFlag: string | undefined;
   readonly now: Date;
   readonly filters: HuntFilters;
@@ -53,9 +61,11 @@ const OPTIONS = {
   'decision-prefix': { type: 'string' },
   'alert-topic': { type: 'string' },
   'idempotency-table': { type: 'string' },
-  format: { type: 'string', short: 'f' },
   concurrency: { type: 'string' },
+  'no-self-check': { type: 'boolean' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 type Values = ReturnType<
@@ -174,7 +184,14 @@ function planReconcile(values: Values, env: NodeJS.ProcessEnv): ReconcileTarget 
 /** The whole plan, or `help`. `now` and the environment are inputs, so the same arguments give the same plan. */
 export function planHunt(
   argv: readonly string[],
-  context: { readonly env: NodeJS.ProcessEnv; readonly now: Date; readonly tty: boolean },
+  context: {
+    readonly env: NodeJS.ProcessEnv;
+    readonly now: Date;
+    readonly tty: boolean;
+    /** Terminal width for the table, and where a relative --output is taken from. */
+    readonly columns?: number;
+    readonly cwd?: string;
+  },
 ): HuntPlan | 'help' {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -185,7 +202,12 @@ export function planHunt(
   if (values.help) return 'help';
   const { env, now } = context;
   const kind = parseSource(values.source);
-  const format = parseFormat(values.format, context.tty);
+  const output = planOutput(values, {
+    env,
+    cwd: context.cwd ?? process.cwd(),
+    stdout: { isTTY: context.tty, ...(context.columns === undefined ? {} : { columns: context.columns }) },
+  });
+  const format = output.format;
   const reconciling = values.reconcile === true;
   const concurrency = parsePositiveInt('--concurrency', values.concurrency, reconciling ? 4 : 64);
   const filters = planFilters(values, planWindow(kind, values, now));
@@ -201,7 +223,10 @@ export function planHunt(
   return {
     kind,
     format,
+    output,
+    selfCheck: values['no-self-check'] !== true,
     concurrency,
+    workers: parseWorkersFlag(values.workers),
     configFlag: values.config,
     now,
     filters,

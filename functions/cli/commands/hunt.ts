@@ -8,17 +8,19 @@
  * plan (hunt-plan.ts: the arguments, checked; pure) -> build (hunt-build.ts: config, engine, publishers, source)
  * -> run (here: judge or reconcile, print verdicts, progress and a summary).
  */
+import { FILE_WORKERS_HELP } from '../file-workers';
 import { CLOUDTRAIL_TABLE, DEFAULT_DATABASE, DEFAULT_WORKGROUP } from '../../../lib/athena';
 import type { OidcWatchError } from '../../../lib/core/errors';
 import { reconcile } from '../../../lib/core/reconcile';
-import type { RecordSource, SourceItem } from '../../../lib/core/source';
 import { LOOKUP_EVENTS_RETENTION_DAYS } from '../../../lib/sources/lookup-events';
-import { describeCliError, secondsSince } from '../args';
-import { judgeSource } from '../engine';
-import { type CliIo, EXIT, UsageError } from '../io';
-import { emptyCounts, renderSummary, VerdictWriter } from '../output';
-import { ProgressLine } from '../progress';
-import { buildHunt, type HuntRun, stderrLogger } from './hunt-build';
+import { describeCliError, resolveInputs, secondsSince } from '../args';
+import { type CliIo, EXIT, EXIT_HELP, UsageError, runExitCode, stopReason } from '../io';
+import { VerdictWriter } from '../output';
+import { OUTPUT_HELP, openOutput, selected, stderrLogger } from '../output-options';
+import { ProgressLine, tapProgress } from '../progress';
+import { runJudging } from '../run-judging';
+import { stoppable } from '../stoppable';
+import { buildHunt, type HuntRun } from './hunt-build';
 import { type HuntPlan, planHunt } from './hunt-plan';
 
 export const HUNT_HELP = `Usage: oidc-watch hunt --source athena|lookup-events|files [options] [PATH...]
@@ -52,14 +54,18 @@ Options:
       --alert-topic ARN    alert topic (default $ALERT_TOPIC_ARN); with --reconcile
       --idempotency-table T  the service's idempotency table (default $IDEMPOTENCY_TABLE): shares each event's
                            standing verdict with the live path. Required with --reconcile
-  -f, --format FMT         json (default when stdout is not a terminal) | table (default on a terminal) | csv
       --concurrency N      records judged at once (default 64; 4 with --reconcile)
+      --no-self-check      judge even when the self-check (oidc-watch doctor) finds the config or token broken
+      ${FILE_WORKERS_HELP}
   -h, --help               this help
 
+${OUTPUT_HELP}
 AWS credentials and the region of Athena and S3 come from the usual AWS SDK sources (AWS_PROFILE, AWS_REGION...).
-On a terminal, a progress line on stderr shows records scanned, verdicts, GitLab requests, rate and ETA.
+On a terminal, a progress line on stderr shows files done (files), records scanned, verdicts, GitLab requests, rate
+and ETA. Before judging, the same self-check as 'oidc-watch doctor' runs (see 'oidc-watch evaluate --help').
+Ctrl-C stops every source, finishes the records in flight and prints them with the summary; a second exits at once.
 
-Exit status: 0 no alert or unverified verdict; 1 at least one; 2 usage, configuration, input or dispatch errors.
+${EXIT_HELP}With --reconcile, events that could not be dispatched count as errors (2 or 3).
 
 Examples:
   oidc-watch hunt -s athena --since 90d --role prod-deploy --format csv > prod-deploy.csv
@@ -68,43 +74,42 @@ Examples:
   oidc-watch hunt -s lookup-events --since 48h --reconcile --decision-bucket my-decisions --alert-topic arn:aws:sns:...
 `;
 
-/** What a run writes to: verdicts on stdout, progress and errors on stderr. */
+/** What a --reconcile run writes to: verdicts to stdout or --output, progress and errors on stderr. */
 interface Output {
   readonly writer: VerdictWriter;
   readonly progress: ProgressLine;
   /** Ends the verdict output once (a table is printed at the end), also when the source failed part-way. */
-  end(): void;
+  end(): Promise<void>;
   printError(e: OidcWatchError): void;
 }
 
-function tap(source: RecordSource, observe: (item: SourceItem) => void): RecordSource {
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const item of source) {
-        observe(item);
-        yield item;
-      }
-    },
-  };
-}
-
-function openOutput(plan: HuntPlan, run: HuntRun, io: CliIo): Output {
+function progressLine(plan: HuntPlan, run: HuntRun, io: CliIo): ProgressLine {
   const { since, until } = plan.filters;
   const progress = new ProgressLine(
     io.stderr,
-    io.stderr.isTTY === true,
+    !plan.output.quiet && io.stderr.isTTY === true,
     () => run.engine.gitlabStats().requests,
     plan.kind === 'lookup-events' && since && until ? { since, until } : null,
   );
-  const writer = new VerdictWriter(plan.format, io.stdout);
+  if (plan.kind === 'files') progress.countFiles(resolveInputs(plan.paths, io.cwd));
+  return progress;
+}
+
+function openReconcileOutput(plan: HuntPlan, progress: ProgressLine, io: CliIo): Output {
+  const target = openOutput(plan.output, io);
+  const { colour, width, sortByTime } = plan.output;
+  const writer = new VerdictWriter(plan.output.format, target.stream, { colour, width, sortByTime });
   let ended = false;
   return {
     writer,
     progress,
-    end: () => {
-      if (!ended) writer.end();
-      ended = true;
+    end: async () => {
       progress.done();
+      // The reader of stdout is gone (`| head`): nothing more to write.
+      if (ended || stopReason(io.stop) === 'output-closed') return;
+      ended = true;
+      await writer.end();
+      await target.close();
     },
     printError: (e) => {
       progress.done();
@@ -126,85 +131,81 @@ async function runReconcile(
   signal: AbortSignal,
 ): Promise<number> {
   const started = process.hrtime.bigint();
-  const result = await reconcile(
-    tap(run.source, (item) => out.progress.item(item)),
-    {
-      evaluate: (a) => run.engine.evaluator.evaluate(a),
-      alerts: run.publishers.alerts,
-      decisions: run.publishers.decisions,
-      logger: stderrLogger(io),
-      trigger: 'cli',
-      unverifiedMaxAgeMs: run.unverifiedMaxAgeHours * 3600_000,
-      concurrency: plan.concurrency,
-      signal,
-      onItem: (item) => {
-        if (item.kind === 'error') out.printError(item.error);
-      },
-      onVerdict: (v) => {
-        out.progress.verdict(v.verdict);
-        out.writer.write(v);
-      },
+  const result = await reconcile(tapProgress(stoppable(run.source, io.stop), out.progress), {
+    evaluate: (a) => run.engine.evaluator.evaluate(a),
+    alerts: run.publishers.alerts,
+    decisions: run.publishers.decisions,
+    logger: stderrLogger(io, plan.output),
+    trigger: 'cli',
+    unverifiedMaxAgeMs: run.unverifiedMaxAgeHours * 3600_000,
+    concurrency: plan.concurrency,
+    signal,
+    onItem: (item) => {
+      if (item.kind === 'error') out.printError(item.error);
     },
-  );
-  out.end();
+    onVerdict: (v) => {
+      out.progress.verdict(v.verdict);
+      // reconcile does not wait for output: a slow reader never delays dispatching alerts.
+      if (selected(plan.output, v)) void out.writer.write(v);
+    },
+  });
+  await out.end();
+  if (stopReason(io.stop) === 'output-closed') return EXIT.outputClosed;
   writeAthenaReport(run, io);
   const c = result.counts;
   const v = c.verdicts;
   const gitlab = run.engine.gitlabStats();
   for (const f of result.failures) io.stderr.write(`error: event ${f.eventId} not dispatched: ${f.error}\n`);
-  io.stderr.write(
-    `reconcile: ${c.assumptions} web-identity record(s) read in ${secondsSince(started).toFixed(2)} s: ${c.alreadyJudged} already judged, ` +
-      `${c.dispatched} judged and dispatched now (${v.alert} alert, ${v.unverified} unverified, ${v.ok} ok, ${v.ignored} ignored), ` +
-      `${c.failed} not dispatched; ${c.duplicates} duplicate(s); ${c.skipped} other event(s) skipped; ${c.inputErrors} input error(s); ` +
-      `GitLab: ${gitlab.requests} request(s), ${gitlab.cacheHits} cache hit(s)\n`,
-  );
-  if (c.failed > 0 || c.inputErrors > 0) return EXIT.error;
-  return v.alert + v.unverified > 0 ? EXIT.findings : EXIT.clean;
-}
-
-async function runJudge(plan: HuntPlan, run: HuntRun, out: Output, io: CliIo): Promise<number> {
-  const started = process.hrtime.bigint();
-  const counts = emptyCounts();
-  await judgeSource(
-    tap(run.source, (item) => out.progress.item(item)),
-    run.engine,
-    counts,
-    {
-      onVerdict: (v) => {
-        out.progress.verdict(v.verdict);
-        out.writer.write(v);
-      },
-      onError: (e) => out.printError(e),
-    },
-    plan.concurrency,
-  );
-  out.end();
-  writeAthenaReport(run, io);
-  io.stderr.write(renderSummary(counts, secondsSince(started)));
-  if (counts.errors > 0) return EXIT.error;
-  return counts.verdicts.alert + counts.verdicts.unverified > 0 ? EXIT.findings : EXIT.clean;
+  const interrupted = stopReason(io.stop) === 'interrupted';
+  if (!plan.output.quiet || interrupted)
+    io.stderr.write(
+      `reconcile${interrupted ? ' (interrupted, the rest of the input was not read)' : ''}: ${c.assumptions} web-identity record(s) read in ${secondsSince(started).toFixed(2)} s: ${c.alreadyJudged} already judged, ` +
+        `${c.dispatched} judged and dispatched now (${v.alert} alert, ${v.unverified} unverified, ${v.ok} ok, ${v.ignored} ignored), ` +
+        `${c.failed} not dispatched; ${c.duplicates} duplicate(s); ${c.skipped} other event(s) skipped; ${c.inputErrors} input error(s); ` +
+        `GitLab: ${gitlab.requests} request(s), ${gitlab.cacheHits} cache hit(s)\n`,
+    );
+  return runExitCode(v.alert + v.unverified, c.failed + c.inputErrors, io.stop);
 }
 
 export async function runHunt(argv: readonly string[], io: CliIo): Promise<number> {
-  const plan = planHunt(argv, { env: io.env, now: new Date(), tty: io.stdout.isTTY === true });
+  const plan = planHunt(argv, {
+    env: io.env,
+    now: new Date(),
+    tty: io.stdout.isTTY === true,
+    cwd: io.cwd,
+    ...(typeof io.stdout.columns === 'number' ? { columns: io.stdout.columns } : {}),
+  });
   if (plan === 'help') {
     io.stdout.write(HUNT_HELP);
     return EXIT.clean;
   }
+  // The process edge (process.ts) turns Ctrl-C and a closed stdout into io.stop; AWS sources stop polling on it.
   const controller = new AbortController();
-  const run = await buildHunt(plan, io, controller.signal);
-  // Ctrl-C stops the source and the in-flight lookups; what was judged so far is still printed.
-  const onInterrupt = () => controller.abort(new UsageError('interrupted'));
-  process.once('SIGINT', onInterrupt);
-  const out = openOutput(plan, run, io);
+  const onStop = () => controller.abort(new UsageError('interrupted'));
+  io.stop?.addEventListener('abort', onStop, { once: true });
   try {
+    const run = await buildHunt(plan, io, controller.signal);
+    const progress = progressLine(plan, run, io);
     const { publishers } = run;
-    return publishers
-      ? await runReconcile(plan, { ...run, publishers }, out, io, controller.signal)
-      : await runJudge(plan, run, out, io);
+    if (!publishers) {
+      const source = tapProgress(run.source, progress);
+      const judging = {
+        source,
+        engine: run.engine,
+        plan: plan.output,
+        concurrency: plan.concurrency,
+        progress,
+      };
+      return await runJudging({ ...judging, report: () => run.athenaReport() }, io);
+    }
+    const out = openReconcileOutput(plan, progress, io);
+    try {
+      return await runReconcile(plan, { ...run, publishers }, out, io, controller.signal);
+    } finally {
+      // A source that failed part-way (Athena, LookupEvents) still gets the verdicts already judged printed.
+      await out.end();
+    }
   } finally {
-    // A source that failed part-way (Athena, LookupEvents) still gets the verdicts already judged printed.
-    out.end();
-    process.removeListener('SIGINT', onInterrupt);
+    io.stop?.removeEventListener('abort', onStop);
   }
 }

@@ -30,6 +30,7 @@ import {
   WaitAbortedError,
   withRetry,
 } from '../../resilience';
+import type { GitLabRequestBudget } from './budget';
 
 /** GitLab answered with a status that retrying will not change (404, 401, 403, 400...). */
 export class GitLabStatusError extends OidcWatchError {
@@ -50,6 +51,8 @@ export class GitLabResponseShapeError extends OidcWatchError {}
 export interface RequestContext {
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
+  /** Stops the deadline's clock while waiting for the request budget; returns the function that restarts it. */
+  pauseDeadline?(): () => void;
 }
 
 export interface GitLabHttpOptions {
@@ -65,6 +68,10 @@ export interface GitLabHttpOptions {
   readonly logger: Logger;
   /** Jitter source; injectable so backoff stays deterministic where it needs to be. */
   readonly random?: () => number;
+  /** The process's request budget for this instance and token (see budget.ts); none = unthrottled. */
+  readonly budget?: GitLabRequestBudget;
+  /** Longest wait for the budget per request (Infinity: as long as it takes). */
+  readonly budgetMaxWaitMs?: number;
 }
 
 /** Redirects followed per request (moved projects answer one 301; more means a loop). */
@@ -221,6 +228,7 @@ export class GitLabHttpClient {
     ctx: RequestContext,
   ): Promise<AttemptResult<FormattedResponse>> {
     for (;;) {
+      await this.takeBudget(ctx, target.url);
       await this.waitForPause(ctx, target.url);
       const result = await this.sendOnce(target.url, headers, ctx);
       switch (result.kind) {
@@ -253,6 +261,8 @@ export class GitLabHttpClient {
       // Everyone talking to this instance waits, not only this request (unless the wait cannot fit the deadline).
       if (retryAfterMs !== undefined && retryAfterMs < ctx.deadlineAt - now())
         this.pausedUntil = Math.max(this.pausedUntil, now() + retryAfterMs);
+      // ...and every lookup of the process that uses this token (they wait in the budget, deadline paused).
+      if (retryAfterMs !== undefined) this.options.budget?.pauseFor(retryAfterMs);
       return {
         kind: 'retry',
         problem: 'rate limited (429)',
@@ -279,6 +289,21 @@ export class GitLabHttpClient {
         return `${why.problem}; no time left in ${deadline} to retry`;
       case 'aborted':
         return `${why.problem}; ${deadline} passed while waiting to retry`;
+    }
+  }
+
+  /**
+   * Waits for the process's request budget with the lookup's deadline paused: throttling ourselves is not GitLab
+   * failing to answer. Past `budgetMaxWaitMs` the budget throws GitLabBudgetExhaustedError (the event is retried).
+   */
+  private async takeBudget(ctx: RequestContext, url: URL): Promise<void> {
+    const budget = this.options.budget;
+    if (!budget) return;
+    const resume = ctx.pauseDeadline?.();
+    try {
+      await budget.acquire(`GET ${this.describe(url)}`, this.options.budgetMaxWaitMs ?? Infinity);
+    } finally {
+      resume?.();
     }
   }
 

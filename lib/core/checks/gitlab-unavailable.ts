@@ -34,15 +34,19 @@ export const check: Check = {
       [`tag ${JSON.stringify(ctx.subject?.ref)} of project ${String(f.projectId)}`, f.repositoryTag],
       ...f.provenance.considered.map((c) => [`the jobs of pipeline ${c.pipeline.id}`, c.jobs] as const),
     ];
-    const provenance: readonly string[] =
-      f.provenance.status === 'unavailable' ? [`GitLab could not answer for ${f.provenance.detail}`] : [];
+    const provenance: readonly string[] = f.provenance.status === 'unavailable' ? [f.provenance.detail] : [];
     return [
       ...provenance.map((message) => finding(check, ctx, message)),
       ...entries.flatMap(([what, fact]) =>
-        fact.status === 'unavailable'
-          ? [finding(check, ctx, `GitLab could not answer for ${what}: ${fact.detail}`)]
-          : [],
+        fact.status === 'unavailable' ? [finding(check, ctx, unavailableMessage(what, fact.detail))] : [],
       ),
     ];
   },
 };
+
+/** The adapter's detail may already be a whole sentence ("GitLab could not answer for ...: ..."): never say it twice. */
+function unavailableMessage(what: string, detail: string): string {
+  return detail.startsWith('GitLab could not answer')
+    ? detail
+    : `GitLab could not answer for ${what}: ${detail}`;
+}

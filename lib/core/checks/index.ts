@@ -16,6 +16,7 @@ import { check as refNotAllowed } from './ref-not-allowed';
 import { check as refTypeNotAllowed } from './ref-type-not-allowed';
 import { check as refTypeUnknown } from './ref-type-unknown';
 import { check as sessionNameMismatch } from './session-name-mismatch';
+import { check as sessionNameUnparsed } from './session-name-unparsed';
 import { check as subjectUnparsed } from './subject-unparsed';
 import { check as unprotectedRef } from './unprotected-ref';
 import { check as untrustedIssuer } from './untrusted-issuer';
@@ -60,6 +61,7 @@ export const CHECKS: readonly Check[] = [
   candidatesOverBudget,
   upstreamUnresolved,
   jobFactsUnverified,
+  sessionNameUnparsed,
   gitlabUnavailable,
 ];
 

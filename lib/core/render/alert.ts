@@ -63,7 +63,7 @@ export const TRIAGE_HINTS: Readonly<Partial<Record<FindingCode, string>>> = {
   SESSION_NAME_MISMATCH:
     'The session name claims a different pipeline than the signed token: likely spoofed. Trust the sub; investigate the caller.',
   SESSION_NAME_UNPARSED:
-    'The session name does not follow a known pattern: the pipeline could not be identified from it. Check the CI job that assumed the role.',
+    'The session name is missing or one STS would never log: the record is damaged or forged. Fetch the original from the trail bucket.',
   PIPELINE_NOT_FOUND:
     'GitLab has no such pipeline for this project: deleted, another instance, or a forged session name. Treat as suspicious.',
   PROJECT_ID_MISMATCH:

@@ -9,7 +9,9 @@ import {
   SNS_MESSAGE_MAX_BYTES,
   SNS_SUBJECT_MAX,
   TRIAGE_HINTS,
+  UPDATE_REASONS,
 } from '../../../lib/core/render/alert';
+import type { PublicationContext } from '../../../lib/core/publication';
 import { FINDING_CODES, type Finding, type Verdict } from '../../../lib/core/verdict';
 import { makeVerdict } from './verdict-fixture';
 
@@ -231,5 +233,68 @@ describe('renderSnsAlert', () => {
 describe('TRIAGE_HINTS', () => {
   it('has a runbook line for every finding code', () => {
     for (const code of FINDING_CODES) expect(TRIAGE_HINTS[code]).toEqual(expect.any(String));
+  });
+});
+
+describe('updates', () => {
+  const update: PublicationContext = {
+    kind: 'update',
+    sequence: 2,
+    reason: 'escalated',
+    routingSeverity: 'critical',
+    previous: { verdict: 'unverified', severity: 'critical', alertCodes: [] },
+    first: {
+      messageId: 'b5d1c2e3-0000-4000-8000-000000000001',
+      publishedAt: '2025-04-16T02:47:01.000Z',
+      verdict: 'unverified',
+      severity: 'critical',
+    },
+  };
+
+  it('says UPDATE, what it was and what it is now, and names the first alert, in every format', () => {
+    const v = makeVerdict();
+    expect(renderSubject(v, update)).toBe(
+      '[CRITICAL] GitLab OIDC UPDATE UNVERIFIED->ALERT prod-deploy in 123456789012: UNPROTECTED_REF',
+    );
+    const email = renderEmail(v, undefined, update);
+    expect(email.split('\n').slice(0, 4)).toEqual([
+      'GitLab OIDC Watch: UPDATE, now ALERT (critical)',
+      '',
+      'UPDATE #2 to the alert of 2025-04-16T02:47:01.000Z (SNS message b5d1c2e3-0000-4000-8000-000000000001): was UNVERIFIED (critical), now ALERT (critical).',
+      UPDATE_REASONS.escalated,
+    ]);
+    const chatbot = renderChatbot(v, undefined, update);
+    expect(chatbot.content.title).toMatch(/^:arrows_counterclockwise: \*UPDATE\* /);
+    expect(chatbot.content.description.split('\n')[0]).toContain('b5d1c2e3-0000-4000-8000-000000000001');
+    expect(chatbot.metadata?.threadId).toBe(renderChatbot(v).metadata?.threadId);
+    expect(JSON.parse(renderVerdictJson(v, undefined, 4096, update))).toMatchObject({
+      verdict: 'alert',
+      publication: { kind: 'update', sequence: 2, first: { messageId: update.first?.messageId } },
+    });
+    expect(renderAttributes(v, update)).toMatchObject({
+      kind: 'update',
+      sequence: '2',
+      previousVerdict: 'unverified',
+    });
+  });
+
+  it('routes a resolution at the severity of the alert it resolves', () => {
+    const ok = makeVerdict({ verdict: 'ok', severity: 'info', findings: [] });
+    expect(renderAttributes(ok, { ...update, reason: 'resolved' }).severity).toBe('critical');
+    expect(renderSubject(ok, { ...update, reason: 'resolved' })).toMatch(
+      /^\[CRITICAL\] GitLab OIDC UPDATE UNVERIFIED->OK/,
+    );
+  });
+
+  it('shows nothing of the kind on a first alert', () => {
+    const first: PublicationContext = {
+      ...update,
+      kind: 'initial',
+      sequence: 1,
+      previous: null,
+      first: null,
+    };
+    expect(renderEmail(makeVerdict(), undefined, first)).not.toContain('UPDATE');
+    expect(renderAttributes(makeVerdict(), first)).toMatchObject({ kind: 'initial', sequence: '1' });
   });
 });

@@ -18,6 +18,32 @@ export interface JudgeHandlers {
 
 type Settled = { ok: true; verdict: Verdict } | { ok: false; error: unknown; assumption: RoleAssumption };
 
+/** Reports one settled evaluation: a verdict is counted and handed on; a failure is an input error for that record. */
+function emitter(counts: RunCounts, handlers: JudgeHandlers): (s: Settled) => Promise<void> {
+  return async (s) => {
+    if (s.ok) {
+      counts.verdicts[s.verdict.verdict] += 1;
+      await handlers.onVerdict(s.verdict);
+      return;
+    }
+    counts.errors += 1;
+    const { eventId } = s.assumption;
+    handlers.onError(
+      new InputError(`evaluation failed for event ${eventId}: ${errorMessage(s.error)}`, eventId, undefined, {
+        cause: s.error,
+      }),
+    );
+  };
+}
+
+function settle(engine: Engine, assumption: RoleAssumption, quick: Verdict | null): Promise<Settled> {
+  if (quick) return Promise.resolve({ ok: true, verdict: quick });
+  return engine.evaluator.evaluate(assumption).then(
+    (verdict): Settled => ({ ok: true, verdict }),
+    (error: unknown): Settled => ({ ok: false, error, assumption }),
+  );
+}
+
 /**
  * Judges every record of a source. Records that need no GitLab lookup are judged synchronously; the others run
  * concurrently (at most `concurrency` in flight; the GitLab adapter bounds its own requests), and verdicts are
@@ -31,56 +57,21 @@ export async function judgeSource(
   concurrency = 64,
 ): Promise<void> {
   const window: Promise<Settled>[] = [];
-  const emit = async (s: Settled): Promise<void> => {
-    if (s.ok) {
-      counts.verdicts[s.verdict.verdict] += 1;
-      await handlers.onVerdict(s.verdict);
-    } else {
-      counts.errors += 1;
-      const reason = errorMessage(s.error);
-      handlers.onError(
-        new InputError(
-          `evaluation failed for event ${s.assumption.eventId}: ${reason}`,
-          s.assumption.eventId,
-          undefined,
-          {
-            cause: s.error,
-          },
-        ),
-      );
-    }
-  };
+  const emit = emitter(counts, handlers);
   try {
     for await (const item of source) {
-      switch (item.kind) {
-        case 'skipped':
-          counts.skipped += item.count;
-          break;
-        case 'error':
-          counts.errors += 1;
-          handlers.onError(item.error);
-          break;
-        case 'assumption': {
-          counts.records += 1;
-          const quick = engine.evaluator.triage(item.assumption);
-          if (quick && window.length === 0) {
-            await emit({ ok: true, verdict: quick });
-            break;
-          }
-          const assumption = item.assumption;
-          window.push(
-            quick
-              ? Promise.resolve<Settled>({ ok: true, verdict: quick })
-              : engine.evaluator.evaluate(assumption).then(
-                  (verdict): Settled => ({ ok: true, verdict }),
-                  (error: unknown): Settled => ({ ok: false, error, assumption }),
-                ),
-          );
-          if (window.length >= concurrency) {
-            const head = window.shift();
-            if (head) await emit(await head);
-          }
-          break;
+      if (item.kind === 'skipped') counts.skipped += item.count;
+      else if (item.kind === 'error') {
+        counts.errors += 1;
+        handlers.onError(item.error);
+      } else {
+        counts.records += 1;
+        const quick = engine.evaluator.triage(item.assumption);
+        if (quick && window.length === 0) await emit({ ok: true, verdict: quick });
+        else window.push(settle(engine, item.assumption, quick));
+        if (window.length >= concurrency) {
+          const head = window.shift();
+          if (head) await emit(await head);
         }
       }
       handlers.onProgress?.(counts);
