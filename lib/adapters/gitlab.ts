@@ -331,7 +331,7 @@ export class GitLabAdapter implements GitLabPort {
     project: ProjectRef,
     q: PipelineListQuery,
   ): Promise<Lookup<readonly GitLabPipeline[]>> {
-    const key = `${projectKey(project)}|${q.ref}|${q.updatedAfter}|${q.createdBefore}|${q.perPage}`;
+    const key = `${projectKey(project)}|${q.ref}|${q.updatedAfter ?? ''}|${q.createdBefore}|${q.perPage}|${q.status ?? ''}`;
     // A window that is still open (live events) can gain pipelines at any moment: never served from the cache.
     const closed = Date.parse(q.createdBefore) < Date.now();
     const run = () =>
@@ -342,7 +342,8 @@ export class GitLabAdapter implements GitLabPort {
           // `created_before` is a documented filter gitbeaker's option type does not list yet; passed through as is.
           const options = {
             ref: q.ref,
-            updatedAfter: q.updatedAfter,
+            ...(q.updatedAfter !== null ? { updatedAfter: q.updatedAfter } : {}),
+            ...(q.status !== undefined ? { status: q.status } : {}),
             createdBefore: q.createdBefore,
             orderBy: 'id' as const,
             sort: 'desc' as const,

@@ -201,7 +201,7 @@ export function createEvaluator(deps: EvaluationDeps): Evaluator {
           deps.lookupBudgetMs === undefined
             ? client
             : budgetedPort(client, deps.lookupBudgetMs, deps.clock ?? Date.now);
-        facts = await gatherFacts(port, deps.config, a, role, subject, session);
+        facts = await gatherFacts(port, deps.config, a, role, subject, session, now().getTime());
       }
 
       const ctx: CheckContext = {

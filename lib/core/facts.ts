@@ -168,10 +168,11 @@ async function gatherProject(
   config: Config,
   a: RoleAssumption,
   subject: SubjectClaim,
+  nowMs: number,
 ): Promise<ProjectFacts> {
   const ref = subject.ref;
   const list = (project: number | string) =>
-    ref === null ? Promise.resolve(null) : listCandidates(port, config, project, ref, a.eventTime);
+    ref === null ? Promise.resolve(null) : listCandidates(port, config, project, ref, a.eventTime, nowMs);
   if (subject.projectId !== null) {
     const id = subject.projectId;
     const [project, listed] = await Promise.all([
@@ -202,8 +203,9 @@ export async function gatherFacts(
   role: ProductionRole,
   subject: SubjectClaim,
   session: ParsedSessionName | null,
+  nowMs: number,
 ): Promise<GitLabFacts> {
-  const p = await gatherProject(port, config, assumption, subject);
+  const p = await gatherProject(port, config, assumption, subject, nowMs);
   const refs = await gatherRefType(port, subject, p.projectId);
   const [named, protection] = await Promise.all([
     gatherNamedPipeline(port, session, p.projectId, p.list),

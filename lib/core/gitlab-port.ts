@@ -107,8 +107,10 @@ export interface GitLabJob {
 /** Query for GET /projects/:id/pipelines: the ref, and the activity window that can hold the minting pipeline. */
 export interface PipelineListQuery {
   readonly ref: string;
-  /** ISO 8601; `updated_after` */
-  readonly updatedAfter: string;
+  /** ISO 8601; `updated_after`. Null with `status: 'running'`: pipelines still running, however long ago updated. */
+  readonly updatedAfter: string | null;
+  /** `status` filter: 'running' finds a long-running pipeline whose updated_at is older than the window. */
+  readonly status?: 'running';
   /** ISO 8601; `created_before` (ignored by GitLab versions without it: the core filters again) */
   readonly createdBefore: string;
   /** One page of at most this many, newest first: more means "over budget". */

@@ -569,7 +569,19 @@ describe('correlate', () => {
         'getProject',
         'listPipelineJobs',
         'listPipelines',
+        // The event is recent: the ref's running pipelines too, however long ago they were updated.
+        'listPipelines',
         'listProtectedBranches',
+      ]);
+      expect(h.gitlab.callsTo('listPipelines')[1]?.args).toEqual([
+        PROJECT_PATH,
+        {
+          ref: 'main',
+          updatedAfter: null,
+          createdBefore: '2025-04-16T03:40:00.000Z',
+          perPage: 11,
+          status: 'running',
+        },
       ]);
       // The named pipeline is in the list: no single-pipeline request.
       expect(h.gitlab.callsTo('getPipeline')).toEqual([]);
@@ -582,6 +594,21 @@ describe('correlate', () => {
           perPage: 11,
         },
       ]);
+    });
+
+    it('finds a trigger pipeline running since before the window (old updated_at) through the running list', async () => {
+      const longRunning = buildPipeline({
+        id: 1_234_777,
+        source: 'trigger',
+        status: 'running',
+        createdAt: '2025-04-16T00:30:00.000Z',
+        updatedAt: '2025-04-16T00:30:05.000Z',
+      });
+      const pipelines = [buildPipeline(), longRunning];
+      const h = harness(buildConfig(), { ...gitlabData(), pipelines, jobs: jobsOf(pipelines) });
+      const v = await h.evaluate(buildAssumption({ roleSessionName: 'deploy' }));
+      expect(codes(v)).toEqual(['PIPELINE_SOURCE_NOT_ALLOWED']);
+      expect(v.findings[0]?.message).toContain('pipeline 1234777');
     });
 
     it("fetches the project and the ref's pipelines concurrently", async () => {

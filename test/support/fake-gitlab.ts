@@ -75,10 +75,11 @@ abstract class FakeProvenance {
     return this.record('listPipelines', [project, q], () => {
       const projectId = this.projectIdOf(project);
       if (projectId === undefined) return { status: 'not_found', detail: '404 Project Not Found' };
-      const after = Date.parse(q.updatedAfter);
+      const after = q.updatedAfter === null ? Number.NEGATIVE_INFINITY : Date.parse(q.updatedAfter);
       const before = Date.parse(q.createdBefore);
       const value = (this.data.pipelines ?? [])
         .filter((p) => p.projectId === projectId && p.ref === q.ref)
+        .filter((p) => q.status === undefined || p.status === q.status)
         .filter((p) => p.updatedAt === null || Date.parse(p.updatedAt) >= after)
         .filter((p) => p.createdAt === null || Date.parse(p.createdAt) <= before)
         .sort((a, b) => b.id - a.id)

@@ -43,18 +43,45 @@ export interface ProvenanceInput {
   } | null;
 }
 
-/** The list request for the event's window; started early (in parallel with the project lookup) by the caller. */
-export function listCandidates(
+/**
+ * The list requests for the event's window; started early (in parallel with the project lookup) by the caller.
+ * GitLab filters on `updated_at`, and a pipeline's updated_at moves only when its status does: one that has been
+ * `running` since before the window (a long first job, then the deploy job) would be missed. So while the event is
+ * recent enough for such a pipeline to still be running (`now` within the window), the ref's running pipelines are
+ * listed too, whatever their updated_at, and merged.
+ */
+export async function listCandidates(
   port: GitLabPort,
   config: Config,
   project: number | string,
   ref: string,
   eventTime: string,
+  nowMs: number,
 ): Promise<Lookup<readonly GitLabPipeline[]>> {
-  const window = listWindow(Date.parse(eventTime), timingOf(config.provenance));
+  const timing = timingOf(config.provenance);
+  const eventMs = Date.parse(eventTime);
+  const window = listWindow(eventMs, timing);
   // One more than the budget: a full page means "more than the budget".
   const perPage = config.provenance.maxCandidatePipelines + 1;
-  return lookup(() => port.listPipelines(project, { ref, ...window, perPage }));
+  const recent = nowMs <= eventMs + timing.maxTokenLifetimeMs + timing.clockSkewMs;
+  const [windowed, running] = await Promise.all([
+    lookup(() => port.listPipelines(project, { ref, ...window, perPage })),
+    recent
+      ? lookup(() =>
+          port.listPipelines(project, {
+            ref,
+            updatedAfter: null,
+            createdBefore: window.createdBefore,
+            perPage,
+            status: 'running',
+          }),
+        )
+      : null,
+  ]);
+  if (running === null || windowed.status !== 'found') return windowed;
+  if (running.status !== 'found') return running;
+  const seen = new Set(windowed.value.map((p) => p.id));
+  return { status: 'found', value: [...windowed.value, ...running.value.filter((p) => !seen.has(p.id))] };
 }
 
 /** Listed pipelines of X on the ref that can hold the minting job (GitLab's filters are re-applied). */

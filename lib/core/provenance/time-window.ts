@@ -104,14 +104,18 @@ export function listWindow(
   return { updatedAfter: new Date(from).toISOString(), createdBefore: new Date(to).toISOString() };
 }
 
-/** A listed pipeline can hold the minting job only if it existed at the event and was active since the window start. */
+/**
+ * A listed pipeline can hold the minting job only if it existed at the event and was active since the window start;
+ * one still running may not have been updated since it started (its updated_at moves with its status only).
+ */
 export function mayHoldMintingJob(
-  pipeline: Pick<GitLabPipeline, 'createdAt' | 'updatedAt'>,
+  pipeline: Pick<GitLabPipeline, 'createdAt' | 'updatedAt'> & { readonly status?: string | null },
   eventMs: number,
   timing: Timing,
 ): boolean {
   const created = time(pipeline.createdAt);
   if (created !== null && created > eventMs + timing.clockSkewMs) return false;
+  if (pipeline.status === 'running') return true;
   const updated = time(pipeline.updatedAt);
   return updated === null || updated >= eventMs - timing.maxTokenLifetimeMs - timing.clockSkewMs;
 }
