@@ -59,6 +59,18 @@ function fence(f) {
   };
 }
 
+/** What a pure layer also may not use: SDKs, node: built-ins (the caller does the I/O), the console. */
+const pure = (layer) => ({
+  packages: [
+    { group: SDKS, message: `${layer} is pure: no SDKs.` },
+    { group: NODE_BUILTINS, message: `${layer} is pure: no node: built-ins (the caller does the I/O).` },
+  ],
+  extra: { 'no-console': 'error' },
+});
+
+/** The entry points under functions/: each is fenced from the others (a new one must be listed here). */
+const ENTRY_POINTS = ['correlator', 'reconcile', 'audit', 'cli'];
+
 const NOT_TEST = segment('test');
 const NOT_TOOLS = segment('tools');
 const ABOVE_LIB = [segment('functions'), segment('infra'), NOT_TEST, NOT_TOOLS];
@@ -75,22 +87,14 @@ const fences = [
       segment('composition'),
     ],
     why: 'lib/core is the bottom layer: it imports nothing above it (adapters, sources, athena, composition, functions, infra, tools, test).',
-    packages: [
-      { group: SDKS, message: 'lib/core is pure: no SDKs.' },
-      { group: NODE_BUILTINS, message: 'lib/core is pure: no node: built-ins (the caller does the I/O).' },
-    ],
-    extra: { 'no-console': 'error' },
+    ...pure('lib/core'),
   }),
   fence({
     name: 'lib/athena',
     files: ['lib/athena/**/*.ts'],
     regexes: [...ABOVE_LIB, segment('adapters'), segment('sources'), segment('composition')],
     why: 'lib/athena is pure SQL text next to the core: it may import lib/core only.',
-    packages: [
-      { group: SDKS, message: 'lib/athena is pure: no SDKs.' },
-      { group: NODE_BUILTINS, message: 'lib/athena is pure: no node: built-ins.' },
-    ],
-    extra: { 'no-console': 'error' },
+    ...pure('lib/athena'),
   }),
   fence({
     name: 'lib/resilience',
@@ -131,7 +135,7 @@ const fences = [
   }),
   // Entry points never import infra, tools or test, nor each other: what two of them share lives in lib/composition
   // (or functions/shared for Lambda-only plumbing such as the logger).
-  ...['correlator', 'reconcile', 'cli'].map((entry) =>
+  ...ENTRY_POINTS.map((entry) =>
     fence({
       name: `functions/${entry}`,
       files: [`functions/${entry}/**/*.ts`],
@@ -139,7 +143,7 @@ const fences = [
         segment('infra'),
         NOT_TEST,
         NOT_TOOLS,
-        `^(\\.\\./)+(${['correlator', 'reconcile', 'cli'].filter((e) => e !== entry).join('|')})(/|$)`,
+        `^(\\.\\./)+(${ENTRY_POINTS.filter((e) => e !== entry).join('|')})(/|$)`,
       ],
       why: `functions/${entry} imports lib/ and functions/shared only: never infra, tools, test or another entry point.`,
     }),
@@ -147,7 +151,7 @@ const fences = [
   fence({
     name: 'functions/shared',
     files: ['functions/shared/**/*.ts'],
-    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS, '^\\.\\./(correlator|reconcile|cli)(/|$)'],
+    regexes: [segment('infra'), NOT_TEST, NOT_TOOLS, `^\\.\\./(${ENTRY_POINTS.join('|')})(/|$)`],
     why: 'functions/shared serves the entry points: it never imports one of them, infra, tools or test.',
   }),
   fence({

@@ -6,8 +6,14 @@ import type { StandinData } from '../tools/gitlab-standin';
 export interface RemoteStandin {
   readonly apiUrl: string;
   readonly token: string;
-  requestCount(): Promise<{ requests: number; maxInFlight: number }>;
-  reset(): Promise<void>;
+  requestCount(): Promise<{
+    requests: number;
+    maxInFlight: number;
+    rateLimited: number;
+    peakPerMinute: number;
+  }>;
+  /** Forgets the requests received; with requestsPerMinute, also starts a fresh rate-limit window. */
+  reset(requestsPerMinute?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,22 +31,26 @@ function ask<T>(child: ChildProcess, message: object, expect: string): Promise<T
   });
 }
 
-export async function startRemoteStandin(data: StandinData, latencyMs: number): Promise<RemoteStandin> {
+export async function startRemoteStandin(
+  data: StandinData,
+  latencyMs: number,
+  requestsPerMinute?: number,
+): Promise<RemoteStandin> {
   const child = fork(join(__dirname, 'standin-process.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const started = await ask<{ apiUrl: string; token: string }>(
     child,
-    { type: 'start', data, latencyMs },
+    { type: 'start', data, latencyMs, requestsPerMinute },
     'started',
   );
   return {
     apiUrl: started.apiUrl,
     token: started.token,
     requestCount: () => ask(child, { type: 'count' }, 'count'),
-    reset: async () => {
-      await ask(child, { type: 'reset' }, 'ok');
+    reset: async (requestsPerMinute) => {
+      await ask(child, { type: 'reset', requestsPerMinute }, 'ok');
     },
     close: async () => {
       await ask(child, { type: 'stop' }, 'ok');

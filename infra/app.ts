@@ -45,6 +45,12 @@ const loaded = loadConfigOrExplain(app);
 if (loaded === undefined) {
   process.exitCode = 1;
 } else {
-  addOidcWatchStack(app, loaded.synthConfig, loaded.organization);
-  app.synth();
+  try {
+    addOidcWatchStack(app, loaded.synthConfig, loaded.organization);
+    app.synth();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
 }

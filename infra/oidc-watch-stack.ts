@@ -1,18 +1,24 @@
 import { type App, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { ConfigError } from '../lib/core/errors';
 import type { OrganizationOptions, SynthConfig } from './config';
 import { AthenaTables } from './constructs/athena-tables';
+import { AuditFunction } from './constructs/audit-function';
 import { CorrelatorFunction } from './constructs/correlator-function';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DecisionLogBucket } from './constructs/decision-log-bucket';
 import { EncryptedTopic } from './constructs/encrypted-topic';
+import { ForwarderStackSet } from './constructs/forwarder-stack-set';
 import { GitLabTokenSecrets } from './constructs/gitlab-token-secrets';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { ForwardedAlarms, OperationsAlarms } from './constructs/operations-alarms';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrganizationEventBus } from './constructs/organization-event-bus';
 import { ReconcileFunction } from './constructs/reconcile';
+import { ServiceNetwork } from './constructs/service-network';
 import { SlackChannel } from './constructs/slack-channel';
+import { SmokeTestRule } from './constructs/smoke-test-rule';
 import { FORWARDER_STACK_ID, WebIdentityForwarderStack } from './constructs/web-identity-forwarder-stack';
 import { WebIdentityRule } from './constructs/web-identity-rule';
 
@@ -45,10 +51,15 @@ export class OidcWatchStack extends Stack {
   public readonly organizationBus: OrganizationEventBus | undefined;
   public readonly organizationRule: WebIdentityRule | undefined;
   public readonly reconcile: ReconcileFunction;
+  /** The daily trust-policy audit: only when `audit.schedule.enabled` (issue 10). */
+  public readonly audit: AuditFunction | undefined;
   public readonly athena: AthenaTables | undefined;
   public readonly alarms: OperationsAlarms;
   public readonly forwardedAlarms: ForwardedAlarms | undefined;
   public readonly slackChannel: SlackChannel | undefined;
+  public readonly dashboard: OperationsDashboard | undefined;
+  public readonly forwarderStackSet: ForwarderStackSet | undefined;
+  public readonly network: ServiceNetwork | undefined;
 
   public constructor(scope: Construct, id: string, props: OidcWatchStackProps) {
     super(scope, id, {
@@ -83,7 +94,20 @@ export class OidcWatchStack extends Stack {
       trustedIssuers: config.trustedIssuers,
     });
 
-    this.correlator = new CorrelatorFunction(this, 'Correlator', {
+    // ---- Adoption (issue 11): functions in a VPC with fixed egress IPs, for a GitLab behind a firewall. ----
+    this.network = deployment.vpc.enabled
+      ? new ServiceNetwork(this, 'Network', { vpc: deployment.vpc, logRetentionDays })
+      : undefined;
+    if (this.network) {
+      new CfnOutput(this, 'EgressIps', {
+        description: 'Allow these source addresses on the GitLab side (firewall, IP allowlist)',
+        value: this.network.egressIps,
+      });
+    }
+
+    // What both judging functions (live and reconcile) are given: the same config, topics, log, table and secrets.
+    const service = {
+      network: this.network,
       config,
       deployment,
       logRetentionDays,
@@ -91,8 +115,13 @@ export class OidcWatchStack extends Stack {
       decisionLog: this.decisionLog,
       idempotencyTable: this.idempotencyTable,
       gitLabTokens: this.gitLabTokens,
-    });
+    };
+    this.correlator = new CorrelatorFunction(this, 'Correlator', service);
     this.webIdentityRule = new WebIdentityRule(this, 'WebIdentityRule', { target: this.correlator.function });
+    new SmokeTestRule(this, 'SmokeTestRule', {
+      target: this.correlator.function,
+      deadLetterQueue: this.webIdentityRule.deadLetterQueue,
+    });
 
     if (props.organizationId !== undefined) {
       this.organizationBus = new OrganizationEventBus(this, 'OrganizationBus', {
@@ -102,6 +131,20 @@ export class OidcWatchStack extends Stack {
         target: this.correlator.function,
         eventBus: this.organizationBus.bus,
       });
+      new SmokeTestRule(this, 'OrganizationSmokeTestRule', {
+        target: this.correlator.function,
+        eventBus: this.organizationBus.bus,
+        deadLetterQueue: this.organizationRule.deadLetterQueue,
+      });
+      const stackSet = deployment.organization?.forwarderStackSet;
+      this.forwarderStackSet =
+        stackSet === undefined
+          ? undefined
+          : new ForwarderStackSet(this, 'ForwarderStackSet', {
+              settings: stackSet,
+              centralBusArn: this.organizationBus.bus.eventBusArn,
+              context: this.node.getAllContext(),
+            });
       new CfnOutput(this, 'OrganizationBusArn', {
         description: `Central bus: deploy ${FORWARDER_STACK_ID} in member accounts/regions with -c forwardToBusArn=<this>`,
         value: this.organizationBus.bus.eventBusArn,
@@ -111,15 +154,23 @@ export class OidcWatchStack extends Stack {
     // Daily reconciliation of what the live path missed: always deployed, its schedule DISABLED unless
     // deployment.reconcile.enabled, so turning it on is a config change, not new infrastructure.
     this.reconcile = new ReconcileFunction(this, 'Reconcile', {
-      config,
-      deployment,
-      logRetentionDays,
-      alertTopic: this.alertTopic,
-      decisionLog: this.decisionLog,
-      idempotencyTable: this.idempotencyTable,
-      gitLabTokens: this.gitLabTokens,
+      ...service,
       alarmTopic: this.operationsTopic.topic,
     });
+
+    // Daily trust-policy audit (issue 10): created only when audit.schedule.enabled, so the default stack (and its
+    // IAM read permissions) stays as it was.
+    this.audit = config.audit.schedule.enabled
+      ? new AuditFunction(this, 'Audit', {
+          config,
+          deployment,
+          logRetentionDays,
+          alertTopic: this.alertTopic,
+          decisionLog: this.decisionLog,
+          gitLabTokens: this.gitLabTokens,
+          alarmTopic: this.operationsTopic.topic,
+        })
+      : undefined;
 
     // Athena over CloudTrail history and the decision log, when deployment.athena names the trail bucket.
     this.athena =
@@ -132,18 +183,21 @@ export class OidcWatchStack extends Stack {
             accessLogsBucket: this.decisionLog.accessLogsBucket,
           });
 
+    const deadLetterQueues = {
+      RuleDeadLetterQueue: this.webIdentityRule.deadLetterQueue,
+      ...(this.organizationRule
+        ? { OrganizationRuleDeadLetterQueue: this.organizationRule.deadLetterQueue }
+        : {}),
+      CorrelatorFailureQueue: this.correlator.failureQueue,
+      ReconcileFailureQueue: this.reconcile.failureQueue,
+      ...(this.audit ? { AuditFailureQueue: this.audit.failureQueue } : {}),
+      NotificationDeadLetterQueue: notificationDeadLetters,
+    };
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       topic: this.operationsTopic.topic,
       correlator: this.correlator.function,
-      deadLetterQueues: {
-        RuleDeadLetterQueue: this.webIdentityRule.deadLetterQueue,
-        ...(this.organizationRule
-          ? { OrganizationRuleDeadLetterQueue: this.organizationRule.deadLetterQueue }
-          : {}),
-        CorrelatorFailureQueue: this.correlator.failureQueue,
-        ReconcileFailureQueue: this.reconcile.failureQueue,
-        NotificationDeadLetterQueue: notificationDeadLetters,
-      },
+      deadLetterQueues,
+      securityHubExport: deployment.securityHub.enabled,
       unverifiedRatePercent: deployment.alarms.unverifiedRatePercent,
     });
     if (this.organizationBus !== undefined) {
@@ -153,6 +207,21 @@ export class OidcWatchStack extends Stack {
         topic: this.operationsTopic,
         alarmNamePrefix: `${FORWARDER_STACK_ID}-`,
         deadLetterQueue: notificationDeadLetters,
+      });
+    }
+
+    // ---- Adoption (issue 11): the dashboard, switched by deployment.dashboard.enabled. ----
+    this.dashboard = deployment.dashboard.enabled
+      ? new OperationsDashboard(this, 'Dashboard', {
+          correlator: this.correlator.function,
+          deadLetterQueues,
+          securityHub: deployment.securityHub.enabled,
+        })
+      : undefined;
+    if (this.dashboard) {
+      new CfnOutput(this, 'DashboardName', {
+        description: 'CloudWatch dashboard: verdicts by role, GitLab latency and failures, dead letters',
+        value: this.dashboard.dashboard.dashboardName,
       });
     }
 
@@ -191,6 +260,26 @@ export class OidcWatchStack extends Stack {
 }
 
 /**
+ * Organization mode from the config (deployment.organization.organizationId) or from `-c organizationId=`; both may
+ * be given only if they agree, so a command-line value can never silently point the bus at another organization.
+ */
+export function resolveOrganizationId(
+  synthConfig: SynthConfig,
+  organization: OrganizationOptions,
+): string | undefined {
+  const fromConfig = synthConfig.deployment.organization?.organizationId;
+  const fromContext = organization.organizationId;
+  if (fromConfig !== undefined && fromContext !== undefined && fromConfig !== fromContext) {
+    throw new ConfigError(
+      `${synthConfig.path}: deployment.organization.organizationId is ${fromConfig} but -c organizationId=${fromContext}; ` +
+        'give one, or the same value in both',
+      'deployment.organization.organizationId',
+    );
+  }
+  return fromConfig ?? fromContext;
+}
+
+/**
  * The app as `cdk synth` builds it: the service stack (and, with `forwardToBusArn`, the forwarder stack for member
  * accounts and regions), with cdk-nag's AwsSolutions and Serverless packs as validation plugins: any unacknowledged
  * finding fails synthesis. Tests build the app through this same function.
@@ -204,7 +293,7 @@ export function addOidcWatchStack(
   const stack = new OidcWatchStack(app, STACK_ID, {
     ...props,
     synthConfig,
-    organizationId: organization.organizationId,
+    organizationId: resolveOrganizationId(synthConfig, organization),
   });
   if (organization.forwardToBusArn !== undefined) {
     new WebIdentityForwarderStack(app, FORWARDER_STACK_ID, { centralBusArn: organization.forwardToBusArn });

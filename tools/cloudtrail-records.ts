@@ -82,6 +82,35 @@ export interface WebIdentityRecordOverrides {
 export const DEFAULT_SUBJECT = 'project_path:acme/deploy:ref_type:branch:ref:main';
 export const DEFAULT_ROLE_ARN = 'arn:aws:iam::123456789012:role/prod-deploy';
 
+const AWS_CLI_USER_AGENT =
+  'aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#5.15.0-1057-aws md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#docker md/distrib#amzn.2 prompt/off command/sts.assume-role-with-web-identity';
+
+/** What STS answered (credentials redacted): the sub, the assumed-role ARN with the session name, the provider. */
+function responseElements(r: {
+  readonly subject: string;
+  readonly session: string;
+  readonly accountId: string;
+  readonly roleName: string;
+  readonly providerArn: string;
+  readonly audience: string;
+}): NonNullable<WebIdentityRecordFixture['responseElements']> {
+  const { subject, session, accountId, roleName, providerArn, audience } = r;
+  return {
+    credentials: {
+      accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+      sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKENREDACTED',
+      expiration: 'Apr 16, 2025, 3:46:56 AM',
+    },
+    subjectFromWebIdentityToken: subject,
+    assumedRoleUser: {
+      assumedRoleId: `AROAEXAMPLEROLEID1234:${session}`,
+      arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${session}`,
+    },
+    provider: providerArn,
+    audience,
+  };
+}
+
 /**
  * A full, realistic AssumeRoleWithWebIdentity record from a GitLab CI job (successful unless `error` is given).
  * Derived fields stay consistent: principalId = `<provider ARN>:<aud>:<sub>`, the assumed-role ARN embeds the role
@@ -122,24 +151,9 @@ export function makeWebIdentityRecord(overrides: WebIdentityRecordOverrides = {}
     eventName: 'AssumeRoleWithWebIdentity',
     awsRegion: region,
     sourceIPAddress: overrides.sourceIp ?? '192.0.2.10',
-    userAgent:
-      overrides.userAgent ??
-      'aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#5.15.0-1057-aws md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#docker md/distrib#amzn.2 prompt/off command/sts.assume-role-with-web-identity',
+    userAgent: overrides.userAgent ?? AWS_CLI_USER_AGENT,
     requestParameters,
-    responseElements: {
-      credentials: {
-        accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
-        sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKENREDACTED',
-        expiration: 'Apr 16, 2025, 3:46:56 AM',
-      },
-      subjectFromWebIdentityToken: subject,
-      assumedRoleUser: {
-        assumedRoleId: `AROAEXAMPLEROLEID1234:${session}`,
-        arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${session}`,
-      },
-      provider: providerArn,
-      audience,
-    },
+    responseElements: responseElements({ subject, session, accountId, roleName, providerArn, audience }),
     additionalEventData: {
       identityProviderConnectionVerificationMethod: 'IAMTrustStore',
       RequestDetails: { awsServingRegion: region, endpointType },
@@ -158,6 +172,15 @@ export function makeWebIdentityRecord(overrides: WebIdentityRecordOverrides = {}
       clientProvidedHostHeader: host,
     },
   };
+  return withOutcome(record, overrides, subject);
+}
+
+/** A source identity echoed in the response, or a failed call: error fields, no response, no provider. */
+function withOutcome(
+  record: WebIdentityRecordFixture,
+  overrides: WebIdentityRecordOverrides,
+  subject: string,
+): WebIdentityRecordFixture {
   if (overrides.sourceIdentity !== undefined && record.responseElements) {
     record.responseElements.sourceIdentity = overrides.sourceIdentity;
   }

@@ -19,9 +19,12 @@ Usage: oidc-watch <command> [options]
 Commands:
   evaluate [PATH... | -]   judge CloudTrail records from files, directories or stdin
   hunt                     judge history from Athena, CloudTrail LookupEvents or local files (with --reconcile)
+  audit                    which IAM roles GitLab can assume, what their trust policies admit, findings
   doctor                   check the config, each GitLab issuer's API and token, and the pinned projects
   validate [FILE...]       check config files (schema, issuers, session-name patterns); no GitLab, no AWS
   athena-sql               print the Athena DDL and named queries for the config's deployment.athena
+  smoke                    put a synthetic event on the deployed bus and wait for the correlator's answer
+  coverage                 list the organization's accounts and regions and whether each forwards its events
   schema                   print the config file's JSON Schema
   help [command]           help for a command
 
@@ -40,9 +43,12 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   evaluate: async (argv, io) => (await import('./commands/evaluate')).runEvaluate(argv, io),
   hunt: async (argv, io) => (await import('./commands/hunt')).runHunt(argv, io),
+  audit: async (argv, io) => (await import('./commands/audit')).runAuditCommand(argv, io),
   doctor: async (argv, io) => (await import('./commands/doctor')).runDoctor(argv, io),
   validate: async (argv, io) => (await import('./commands/validate')).runValidate(argv, io),
   'athena-sql': async (argv, io) => (await import('./commands/athena-sql')).runAthenaSql(argv, io),
+  smoke: async (argv, io) => (await import('./commands/smoke')).runSmoke(argv, io),
+  coverage: async (argv, io) => (await import('./commands/coverage')).runCoverage(argv, io),
   schema: (argv, io) => Promise.resolve(runSchema(argv, io)),
 };
 
@@ -90,7 +96,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (e) {
     if (e instanceof UsageError || isParseArgsError(e)) {
       io.stderr.write(
-        `oidc-watch: ${e.message}\nRun 'oidc-watch ${command && command !== 'help' ? `${command} ` : ''}--help' for usage.\n`,
+        `oidc-watch: ${e.message}\nRun 'oidc-watch ${command !== undefined && Object.hasOwn(COMMANDS, command) ? `${command} ` : ''}--help' for usage.\n`,
       );
       return EXIT.error;
     }

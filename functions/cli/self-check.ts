@@ -1,21 +1,12 @@
 /**
- * The CLI's self-check (what `oidc-watch doctor` prints, and what evaluate and hunt run before judging): resolves each
- * issuer's token, probes GitLab (lib/adapters/gitlab-self-check.ts, shared with the Lambda's init check) and judges
- * the answers (lib/core/self-check.ts). The CLI adds one decision: which findings make judging pointless or harmful.
+ * The CLI's self-check (what `oidc-watch doctor` prints, and what evaluate and hunt run before judging): the service's
+ * own (lib/composition/self-check.ts, as the Lambdas run it at init). The CLI adds one decision: which findings make
+ * judging pointless or harmful.
  */
-import { probeGitLabIssuer } from '../../lib/adapters/gitlab-self-check';
-import { resolveGitLabToken } from '../../lib/adapters/gitlab-token';
-import { lazySecretReader } from '../../lib/composition';
-import type { Config, TrustedIssuer } from '../../lib/core/config';
-import { EnvironmentError, OidcWatchError } from '../../lib/core/errors';
-import {
-  isPlaceholderToken,
-  judgeSelfCheck,
-  pinnedProjectsFor,
-  type SelfCheckFinding,
-  type SelfCheckReport,
-  type TokenState,
-} from '../../lib/core/self-check';
+import { lazySecretReader, runSelfCheck as runServiceSelfCheck } from '../../lib/composition';
+import type { Config } from '../../lib/core/config';
+import { OidcWatchError } from '../../lib/core/errors';
+import type { SelfCheckFinding, SelfCheckReport } from '../../lib/core/self-check';
 import type { CliIo } from './io';
 
 /** The self-check found a misconfiguration that would turn into wrong verdicts: the CLI refuses to judge. */
@@ -37,52 +28,14 @@ export function blocksJudging(f: SelfCheckFinding): boolean {
   return f.level === 'error' && !NOT_BLOCKING.has(f.code);
 }
 
-function sourceName(issuer: TrustedIssuer): string {
-  const t = issuer.token;
-  if (t === undefined) return 'GITLAB_TOKEN';
-  if ('env' in t) return `environment variable ${t.env}`;
-  if ('file' in t) return `token file ${t.file}`;
-  return 'secretArn' in t ? t.secretArn : t.secretName;
-}
-
-async function tokenOf(
-  issuer: TrustedIssuer,
-  index: number,
-  env: NodeJS.ProcessEnv,
-  readSecret: (id: string) => Promise<string>,
-): Promise<{ token: TokenState; tokenValue?: string }> {
-  try {
-    const value = await resolveGitLabToken(issuer.token, {
-      env,
-      readSecret,
-      key: `trustedIssuers[${index}].token`,
-    });
-    if (value === undefined) return { token: { state: 'anonymous' } };
-    if (isPlaceholderToken(value)) return { token: { state: 'placeholder', where: sourceName(issuer) } };
-    return { token: { state: 'set' }, tokenValue: value };
-  } catch (e) {
-    if (e instanceof EnvironmentError) return { token: { state: 'unreadable', detail: e.message } };
-    throw e;
-  }
-}
-
-export async function runSelfCheck(
+/** The service's self-check (lib/composition), with the CLI's token sources: the same checks as the Lambda's. */
+export function runSelfCheck(
   config: Config,
   env: NodeJS.ProcessEnv,
   readSecret: (id: string) => Promise<string> = lazySecretReader(),
 ): Promise<SelfCheckReport> {
-  const probes = await Promise.all(
-    config.trustedIssuers.map(async (issuer, index) =>
-      probeGitLabIssuer({
-        issuer: issuer.issuer,
-        apiUrl: issuer.apiUrl,
-        ...(await tokenOf(issuer, index, env, readSecret)),
-        pinnedProjectIds: pinnedProjectsFor(config, issuer.issuer),
-        timeoutMs: issuer.lookupTimeoutMs,
-      }),
-    ),
-  );
-  return judgeSelfCheck(config, probes);
+  const timeoutMs = Math.max(...config.trustedIssuers.map((i) => i.lookupTimeoutMs));
+  return runServiceSelfCheck(config, { env, readSecret, timeoutMs });
 }
 
 export function renderFinding(f: SelfCheckFinding): string {

@@ -14,7 +14,12 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
-import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
+import {
+  createService,
+  type Service,
+  type ServiceClients,
+  type ServiceSettings,
+} from '../../lib/composition';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core/cloudtrail';
 import type { Config } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
@@ -22,7 +27,11 @@ import { dispatchVerdict } from '../../lib/core/dispatch';
 import { InputError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { PublicationOutcome } from '../../lib/core/ports';
-import type { VerdictKind } from '../../lib/core/verdict';
+import { isSmokeEvent } from '../../lib/core/smoke';
+import type { Verdict, VerdictKind } from '../../lib/core/verdict';
+import { handleSmokeEvent } from './smoke';
+import type { RoleAssumption } from '../../lib/core/assumption';
+import type { ServiceMetrics } from '../../lib/adapters/metrics';
 
 export type CloudTrailApiCallEvent = EventBridgeEvent<typeof CLOUDTRAIL_API_CALL_DETAIL_TYPE, unknown>;
 
@@ -35,7 +44,8 @@ export type CorrelatorOutcome =
       readonly verdict: VerdictKind;
       /** What responders were told: a first alert, an update, or nothing new. */
       readonly publication: PublicationOutcome['action'];
-    };
+    }
+  | { readonly outcome: 'smoke'; readonly smokeTestId: string };
 
 export type CorrelatorHandler = (
   event: CloudTrailApiCallEvent,
@@ -68,7 +78,8 @@ const EventBridgeEnvelope = z
     version: z.string(),
     id: z.string().min(1).max(128),
     'detail-type': z.literal(CLOUDTRAIL_API_CALL_DETAIL_TYPE),
-    source: z.string().min(1),
+    // Only AWS can put `aws.*` sources on a bus; the rules match aws.sts only, and so does this check.
+    source: z.literal('aws.sts'),
     account: z.string(),
     time: z.string(),
     region: z.string(),
@@ -76,83 +87,110 @@ const EventBridgeEnvelope = z
   })
   .loose();
 
+/** The event as a role assumption to judge, or the outcome for an event that is not one (already logged and counted). */
+type Parsed = { readonly assumption: RoleAssumption } | { readonly outcome: CorrelatorOutcome };
+
+function parseEvent(event: CloudTrailApiCallEvent, log: Logger, metrics: ServiceMetrics): Parsed {
+  const envelope = EventBridgeEnvelope.safeParse(event);
+  if (!envelope.success) {
+    const issue = envelope.error.issues[0];
+    const error = `not a CloudTrail API-call event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`;
+    log.error(
+      { eventBridgeId: typeof event?.id === 'string' ? event.id.slice(0, 128) : null, error },
+      'malformed event dropped',
+    );
+    metrics.countMalformedEvent();
+    return { outcome: { outcome: 'malformed', error } };
+  }
+  const eventBridgeId = envelope.data.id;
+  let normalized;
+  try {
+    normalized = normalizeRecord(envelope.data, { source: `eventbridge:${eventBridgeId}` });
+  } catch (cause) {
+    if (!(cause instanceof InputError)) throw cause;
+    // The message names the field, never the record's content; the record stays in CloudTrail for reconcile.
+    log.error({ eventBridgeId, error: cause.message }, 'malformed event dropped');
+    metrics.countMalformedEvent();
+    return { outcome: { outcome: 'malformed', error: cause.message } };
+  }
+  if (normalized.kind === 'skipped') {
+    log.info(
+      { eventBridgeId, eventName: normalized.eventName.slice(0, 128) },
+      'event skipped: not AssumeRoleWithWebIdentity',
+    );
+    metrics.countSkippedEvent();
+    return { outcome: { outcome: 'skipped', eventName: normalized.eventName } };
+  }
+  return { assumption: normalized.assumption };
+}
+
+/** Judges one assumption and records the GitLab figures and the verdict. */
+async function judge(
+  assumption: RoleAssumption,
+  deps: CorrelatorDeps,
+  service: Service,
+  log: Logger,
+): Promise<Verdict> {
+  // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
+  // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
+  const gitlab = await service.gitlab(log);
+  const evaluator = createEvaluator({
+    config: deps.config,
+    gitlab,
+    now: deps.now,
+    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+  });
+  const started = performance.now();
+  const verdict = await evaluator.evaluate(assumption);
+  const stats = gitlab.stats();
+  service.metrics.recordGitLab({
+    requests: stats.requests,
+    failures: stats.failures,
+    authFailures: stats.authFailures,
+    latencyMs: performance.now() - started,
+  });
+  service.metrics.countVerdict(verdict.verdict, verdict.policy);
+  log.info(
+    {
+      eventId: verdict.eventId,
+      verdict: verdict.verdict,
+      severity: verdict.severity,
+      policy: verdict.policy,
+      findings: verdict.findings.map((f) => f.code),
+      pipelineId: verdict.pipeline?.id ?? null,
+      gitlab: stats,
+    },
+    'assumption judged',
+  );
+  return verdict;
+}
+
 export function createHandler(deps: CorrelatorDeps): CorrelatorHandler {
-  const { config, logger } = deps;
   const service = createService(deps);
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  const { alerts, decisions, metrics, smoke, gitlab: gitlabDirectory } = service;
+  const now = deps.now ?? (() => new Date());
   // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
   let selfChecked = false;
 
   return async (event, context) => {
     alerts.registerLambdaContext(context);
-    const log = logger.child({ awsRequestId: context.awsRequestId });
+    const log = deps.logger.child({ awsRequestId: context.awsRequestId });
     const selfCheck = selfChecked ? null : service.selfCheck(log);
     selfChecked = true;
     try {
-      const envelope = EventBridgeEnvelope.safeParse(event);
-      if (!envelope.success) {
-        const issue = envelope.error.issues[0];
-        const error = `not a CloudTrail API-call event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`;
-        log.error(
-          { eventBridgeId: typeof event?.id === 'string' ? event.id.slice(0, 128) : null, error },
-          'malformed event dropped',
-        );
-        metrics.countMalformedEvent();
-        return { outcome: 'malformed', error };
+      if (isSmokeEvent(event)) {
+        return await handleSmokeEvent(event, {
+          config: deps.config,
+          smoke,
+          gitlab: () => gitlabDirectory(log),
+          logger: log,
+          now,
+        });
       }
-      const eventBridgeId = envelope.data.id;
-      let normalized;
-      try {
-        normalized = normalizeRecord(envelope.data, { source: `eventbridge:${eventBridgeId}` });
-      } catch (cause) {
-        if (!(cause instanceof InputError)) throw cause;
-        // The message names the field, never the record's content; the record stays in CloudTrail for reconcile.
-        log.error({ eventBridgeId, error: cause.message }, 'malformed event dropped');
-        metrics.countMalformedEvent();
-        return { outcome: 'malformed', error: cause.message };
-      }
-      if (normalized.kind === 'skipped') {
-        log.info(
-          { eventBridgeId, eventName: normalized.eventName.slice(0, 128) },
-          'event skipped: not AssumeRoleWithWebIdentity',
-        );
-        metrics.countSkippedEvent();
-        return { outcome: 'skipped', eventName: normalized.eventName };
-      }
-      const assumption = normalized.assumption;
-
-      // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
-      // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
-      const gitlab = await gitlabDirectory(log);
-      const evaluator = createEvaluator({
-        config,
-        gitlab,
-        now: deps.now,
-        // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
-        lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
-      });
-      const started = performance.now();
-      const verdict = await evaluator.evaluate(assumption);
-      const stats = gitlab.stats();
-      metrics.recordGitLab({
-        requests: stats.requests,
-        failures: stats.failures,
-        authFailures: stats.authFailures,
-        latencyMs: performance.now() - started,
-      });
-      metrics.countVerdict(verdict.verdict);
-      log.info(
-        {
-          eventId: verdict.eventId,
-          verdict: verdict.verdict,
-          severity: verdict.severity,
-          policy: verdict.policy,
-          findings: verdict.findings.map((f) => f.code),
-          pipelineId: verdict.pipeline?.id ?? null,
-          gitlab: stats,
-        },
-        'assumption judged',
-      );
+      const parsed = parseEvent(event, log, metrics);
+      if ('outcome' in parsed) return parsed.outcome;
+      const verdict = await judge(parsed.assumption, deps, service, log);
       const publication = await dispatchVerdict(verdict, {
         alerts,
         decisions,

@@ -4,12 +4,8 @@
  */
 // Must stay the first import: it switches zod to interpreted parsing before any schema is built (see the module).
 import '../shared/zod-jitless';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { createMetrics } from '../../lib/adapters/metrics';
-import { readServiceSettings } from '../../lib/composition';
+import { readServiceSettings, serviceClients } from '../../lib/composition';
 import { loadEmbeddedConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { createHandler, type CorrelatorHandler } from './correlator';
@@ -22,12 +18,7 @@ const config = loadEmbeddedConfig(process.env.OIDC_WATCH_CONFIG);
 export const handler: CorrelatorHandler = createHandler({
   config,
   settings,
-  clients: {
-    sns: new SNSClient({}),
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
-    secrets: new SecretsManagerClient({}),
-  },
+  clients: serviceClients(settings),
   logger,
   metrics: createMetrics(),
   env: process.env,

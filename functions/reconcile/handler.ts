@@ -7,12 +7,8 @@
 // Must stay the first import: it switches zod to interpreted parsing before any schema is built (see the module).
 import '../shared/zod-jitless';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { createMetrics } from '../../lib/adapters/metrics';
-import { readServiceSettings } from '../../lib/composition';
+import { perRegion, readServiceSettings, serviceClients } from '../../lib/composition';
 import { loadEmbeddedConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { createReconcileHandler, type ReconcileHandler } from './reconcile';
@@ -23,26 +19,12 @@ const logger = createLogger({ level: settings.logLevel, base: { function: 'recon
 const config = loadEmbeddedConfig(process.env.OIDC_WATCH_CONFIG);
 
 // LookupEvents is regional: one client per region, created on first use and kept for the container's life.
-const cloudTrailClients = new Map<string, CloudTrailClient>();
-function cloudTrailFor(region: string): CloudTrailClient {
-  let client = cloudTrailClients.get(region);
-  if (client === undefined) {
-    client = new CloudTrailClient({ region });
-    cloudTrailClients.set(region, client);
-  }
-  return client;
-}
+const cloudTrailFor = perRegion((region) => new CloudTrailClient({ region }));
 
 export const handler: ReconcileHandler = createReconcileHandler({
   config,
   settings,
-  clients: {
-    sns: new SNSClient({}),
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
-    secrets: new SecretsManagerClient({}),
-    cloudTrailFor,
-  },
+  clients: { ...serviceClients(settings), cloudTrailFor },
   logger,
   metrics: createMetrics(),
   env: process.env,

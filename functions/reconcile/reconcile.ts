@@ -12,7 +12,13 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createService, type ServiceClients, type ServiceSettings } from '../../lib/composition';
+import {
+  createService,
+  type Service,
+  type ServiceClients,
+  type ServiceSettings,
+} from '../../lib/composition';
+import type { GitLabStats } from '../../lib/core/gitlab-port';
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
 import { createEvaluator } from '../../lib/core/correlate';
@@ -59,96 +65,125 @@ export interface ReconcileDeps {
   readonly concurrency?: number;
 }
 
+interface Window {
+  readonly start: Date;
+  readonly end: Date;
+  readonly signal: AbortSignal;
+}
+
+/** The look-back window (minus the settle time) and a signal that fires before the invocation runs out. */
+function windowFor(lookbackHours: number, now: Date, context: Context): Window {
+  return {
+    end: new Date(now.getTime() - SETTLE_MINUTES * 60_000),
+    start: new Date(now.getTime() - lookbackHours * 3600_000),
+    signal: AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - SHUTDOWN_MARGIN_MS)),
+  };
+}
+
+/** Records the run's figures; throws ReconcileIncompleteError when some verdicts could not be dispatched. */
+function summarize(
+  result: Awaited<ReturnType<typeof reconcile>>,
+  window: Window,
+  regions: readonly string[],
+  stats: GitLabStats,
+  service: Service,
+  log: Logger,
+): ReconcileSummary {
+  const { metrics } = service;
+  metrics.recordGitLab({
+    requests: stats.requests,
+    failures: stats.failures,
+    authFailures: stats.authFailures,
+    latencyMs: 0,
+  });
+  for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
+  metrics.countAgedOut(result.counts.agedOut);
+  if (result.inputErrors.length > 0) {
+    // The messages name the field that was wrong, never the record's content.
+    log.error({ inputErrors: result.inputErrors }, 'CloudTrail returned records that could not be read');
+  }
+  const summary: ReconcileSummary = {
+    window: { start: window.start.toISOString(), end: window.end.toISOString() },
+    regions,
+    counts: result.counts,
+    gitlab: { requests: stats.requests, cacheHits: stats.cacheHits, failures: stats.failures },
+  };
+  if (result.counts.failed > 0) {
+    log.error({ ...summary, failures: result.failures }, 'some verdicts were not dispatched');
+    throw new ReconcileIncompleteError(
+      `${result.counts.failed} verdict(s) could not be dispatched (first: ${result.failures[0]?.eventId ?? '?'}); ` +
+        'they are retried on the next run',
+    );
+  }
+  log.info(summary, 'reconciliation finished');
+  return summary;
+}
+
+/** One reconciliation: the window's events from LookupEvents, judged and dispatched like the live path. */
+async function runOnce(
+  deps: ReconcileDeps,
+  service: Service,
+  settings: Deployment['reconcile'],
+  context: Context,
+  log: Logger,
+): Promise<ReconcileSummary> {
+  const now = deps.now ?? (() => new Date());
+  // One directory for the run: its cache is shared by every event of this reconciliation.
+  const gitlab = await service.gitlab(log);
+  const evaluator = createEvaluator({
+    config: deps.config,
+    gitlab,
+    now: deps.now,
+    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+  });
+  const window = windowFor(settings.lookbackHours, now(), context);
+  const { start, end, signal } = window;
+  log.info(
+    { start: start.toISOString(), end: end.toISOString(), regions: settings.regions },
+    'reconciliation started',
+  );
+  const source = lookupEventsSource({
+    regions: settings.regions,
+    startTime: start,
+    endTime: end,
+    clientFor: deps.clients.cloudTrailFor,
+    now: () => now().getTime(),
+    sleep: deps.sleep,
+    signal,
+  });
+  const result = await reconcile(source, {
+    evaluate: (a) => evaluator.evaluate(a),
+    alerts: service.alerts,
+    decisions: service.decisions,
+    logger: log,
+    trigger: 'reconcile',
+    unverifiedMaxAgeMs: settings.unverifiedMaxAgeHours * 3600_000,
+    now: deps.now,
+    concurrency: deps.concurrency,
+    signal,
+    onVerdict: (v, publication) => {
+      service.metrics.countVerdict(v.verdict, v.policy);
+      service.metrics.countPublication(publication.action);
+    },
+  });
+  return summarize(result, window, settings.regions, gitlab.stats(), service, log);
+}
+
 export function createReconcileHandler(deps: ReconcileDeps): ReconcileHandler {
-  const { config, clients, logger } = deps;
-  const reconcileSettings: Deployment['reconcile'] = (config.deployment ?? DeploymentSchema.parse({}))
-    .reconcile;
+  const settings: Deployment['reconcile'] = (deps.config.deployment ?? DeploymentSchema.parse({})).reconcile;
   const service = createService(deps);
-  const { alerts, decisions, metrics, gitlab: gitlabDirectory } = service;
+  const { alerts, metrics } = service;
   // The set-up self-check runs beside the first invocation of each container and is recorded with its metrics.
   let selfChecked = false;
-  const now = deps.now ?? (() => new Date());
 
   return async (_event, context) => {
     alerts.registerLambdaContext(context);
-    const log = logger.child({ awsRequestId: context.awsRequestId });
+    const log = deps.logger.child({ awsRequestId: context.awsRequestId });
     const selfCheck = selfChecked ? null : service.selfCheck(log);
     selfChecked = true;
     try {
-      // One directory for the run: its cache is shared by every event of this reconciliation.
-      const gitlab = await gitlabDirectory(log);
-      const evaluator = createEvaluator({
-        config,
-        gitlab,
-        now: deps.now,
-        // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
-        lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
-      });
-
-      const end = new Date(now().getTime() - SETTLE_MINUTES * 60_000);
-      const start = new Date(now().getTime() - reconcileSettings.lookbackHours * 3600_000);
-      const signal = AbortSignal.timeout(
-        Math.max(1_000, context.getRemainingTimeInMillis() - SHUTDOWN_MARGIN_MS),
-      );
-      log.info(
-        { start: start.toISOString(), end: end.toISOString(), regions: reconcileSettings.regions },
-        'reconciliation started',
-      );
-
-      const result = await reconcile(
-        lookupEventsSource({
-          regions: reconcileSettings.regions,
-          startTime: start,
-          endTime: end,
-          clientFor: clients.cloudTrailFor,
-          now: () => now().getTime(),
-          sleep: deps.sleep,
-          signal,
-        }),
-        {
-          evaluate: (a) => evaluator.evaluate(a),
-          alerts,
-          decisions,
-          logger: log,
-          trigger: 'reconcile',
-          unverifiedMaxAgeMs: reconcileSettings.unverifiedMaxAgeHours * 3600_000,
-          now: deps.now,
-          concurrency: deps.concurrency,
-          signal,
-          onVerdict: (v, publication) => {
-            metrics.countVerdict(v.verdict);
-            metrics.countPublication(publication.action);
-          },
-        },
-      );
-      const stats = gitlab.stats();
-      metrics.recordGitLab({
-        requests: stats.requests,
-        failures: stats.failures,
-        authFailures: stats.authFailures,
-        latencyMs: 0,
-      });
-      for (let i = 0; i < result.counts.inputErrors; i++) metrics.countMalformedEvent();
-      metrics.countAgedOut(result.counts.agedOut);
-      if (result.inputErrors.length > 0) {
-        // The messages name the field that was wrong, never the record's content.
-        log.error({ inputErrors: result.inputErrors }, 'CloudTrail returned records that could not be read');
-      }
-      const summary: ReconcileSummary = {
-        window: { start: start.toISOString(), end: end.toISOString() },
-        regions: reconcileSettings.regions,
-        counts: result.counts,
-        gitlab: { requests: stats.requests, cacheHits: stats.cacheHits, failures: stats.failures },
-      };
-      if (result.counts.failed > 0) {
-        log.error({ ...summary, failures: result.failures }, 'some verdicts were not dispatched');
-        throw new ReconcileIncompleteError(
-          `${result.counts.failed} verdict(s) could not be dispatched (first: ${result.failures[0]?.eventId ?? '?'}); ` +
-            'they are retried on the next run',
-        );
-      }
-      log.info(summary, 'reconciliation finished');
-      return summary;
+      return await runOnce(deps, service, settings, context, log);
     } catch (cause) {
       log.error(
         { error: describeError(cause) },

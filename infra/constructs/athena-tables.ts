@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -140,57 +140,64 @@ export class AthenaTables extends Construct {
 
   public constructor(scope: Construct, id: string, props: AthenaTablesProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.databaseName = props.databaseName ?? DEFAULT_DATABASE;
     this.workGroupName = props.workGroupName ?? DEFAULT_WORKGROUP;
+    this.database = this.createDatabase();
+    this.cloudTrailTable = this.createTable(
+      'CloudTrailTable',
+      glueTableInput(cloudTrailTableDefinition(props.athena, CLOUDTRAIL_TABLE)),
+      this.database,
+    );
+    const decisions = decisionTableDefinition(
+      {
+        bucket: props.decisionLog.bucket.bucketName,
+        prefix: props.decisionLog.prefix,
+        startDate: props.athena.projectionStartDate.replace(/\//g, '-'),
+      },
+      DECISION_TABLE,
+    );
+    this.decisionTable = this.createTable('DecisionTable', glueTableInput(decisions), this.database);
+    // "Latest verdict per event" over the history table: a Glue view as Athena itself stores one.
+    this.decisionLatestView = this.createTable(
+      'DecisionLatestView',
+      glueViewInput(this.databaseName),
+      this.decisionTable,
+    );
+    this.resultsBucket = this.createResultsBucket(props.accessLogsBucket);
+    this.workGroup = this.createWorkGroup(props.athena.bytesScannedCutoffPerQuery);
+    this.queries = this.createNamedQueries(props.config);
+    this.huntPolicy = this.createHuntPolicy(props);
+  }
 
-    this.database = new CfnDatabase(this, 'Database', {
-      catalogId: stack.account,
+  private createDatabase(): CfnDatabase {
+    return new CfnDatabase(this, 'Database', {
+      catalogId: Stack.of(this).account,
       databaseInput: {
         name: this.databaseName,
         description:
           'gitlab-oidc-watch: CloudTrail history and the decision log, for hunts and reconciliation',
       },
     });
+  }
 
-    this.cloudTrailTable = new CfnTable(this, 'CloudTrailTable', {
-      catalogId: stack.account,
+  private createTable(id: string, tableInput: CfnTable.TableInputProperty, after: CfnResource): CfnTable {
+    const table = new CfnTable(this, id, {
+      catalogId: Stack.of(this).account,
       databaseName: this.databaseName,
-      tableInput: glueTableInput(cloudTrailTableDefinition(props.athena, CLOUDTRAIL_TABLE)),
+      tableInput,
     });
-    this.cloudTrailTable.addResourceDependency(this.database);
+    table.addResourceDependency(after);
+    return table;
+  }
 
-    this.decisionTable = new CfnTable(this, 'DecisionTable', {
-      catalogId: stack.account,
-      databaseName: this.databaseName,
-      tableInput: glueTableInput(
-        decisionTableDefinition(
-          {
-            bucket: props.decisionLog.bucket.bucketName,
-            prefix: props.decisionLog.prefix,
-            startDate: props.athena.projectionStartDate.replace(/\//g, '-'),
-          },
-          DECISION_TABLE,
-        ),
-      ),
-    });
-    this.decisionTable.addResourceDependency(this.database);
-
-    // "Latest verdict per event" over the history table: a Glue view as Athena itself stores one.
-    this.decisionLatestView = new CfnTable(this, 'DecisionLatestView', {
-      catalogId: stack.account,
-      databaseName: this.databaseName,
-      tableInput: glueViewInput(this.databaseName),
-    });
-    this.decisionLatestView.addResourceDependency(this.decisionTable);
-
-    this.resultsBucket = new Bucket(this, 'Results', {
+  private createResultsBucket(accessLogsBucket: AthenaTablesProps['accessLogsBucket']): Bucket {
+    const bucket = new Bucket(this, 'Results', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: props.accessLogsBucket ? 'athena-results/' : undefined,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: accessLogsBucket ? 'athena-results/' : undefined,
       lifecycleRules: [
         {
           id: 'expire-query-results',
@@ -199,15 +206,18 @@ export class AthenaTables extends Construct {
         },
       ],
     });
-    if (!props.accessLogsBucket) {
-      Validations.of(this.resultsBucket).acknowledge({
+    if (!accessLogsBucket) {
+      Validations.of(bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason:
           'Athena query results are short-lived working files; queries themselves are recorded by CloudTrail.',
       });
     }
+    return bucket;
+  }
 
-    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+  private createWorkGroup(bytesScannedCutoffPerQuery: number): CfnWorkGroup {
+    return new CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: 'gitlab-oidc-watch hunts: enforced settings, encrypted results, bytes-scanned cutoff',
       state: 'ENABLED',
@@ -216,26 +226,28 @@ export class AthenaTables extends Construct {
       workGroupConfiguration: {
         // Clients cannot override the output location, encryption or the cutoff.
         enforceWorkGroupConfiguration: true,
-        bytesScannedCutoffPerQuery: props.athena.bytesScannedCutoffPerQuery,
+        bytesScannedCutoffPerQuery,
         publishCloudWatchMetricsEnabled: true,
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
           outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
-          expectedBucketOwner: stack.account,
+          expectedBucketOwner: Stack.of(this).account,
         },
       },
     });
+  }
 
-    this.queries = namedQueries({
+  private createNamedQueries(config: AthenaTablesProps['config']): readonly NamedQuerySpec[] {
+    const queries = namedQueries({
       database: this.databaseName,
       cloudTrailTable: CLOUDTRAIL_TABLE,
       decisionTable: DECISION_TABLE,
-      productionRoleArns: props.config.productionRoles.flatMap((r) => r.roleArns),
-      gitLabIssuers: props.config.trustedIssuers.map((i) => i.issuer),
+      productionRoleArns: config.productionRoles.flatMap((r) => r.roleArns),
+      gitLabIssuers: config.trustedIssuers.map((i) => i.issuer),
       lookbackDays: NAMED_QUERY_LOOKBACK_DAYS,
     });
-    for (const q of this.queries) {
+    for (const q of queries) {
       const named = new CfnNamedQuery(this, `Query-${q.key}`, {
         name: q.name,
         description: q.description,
@@ -248,8 +260,7 @@ export class AthenaTables extends Construct {
       named.addResourceDependency(this.decisionTable);
       named.addResourceDependency(this.decisionLatestView);
     }
-
-    this.huntPolicy = this.createHuntPolicy(props);
+    return queries;
   }
 
   /**
@@ -271,64 +282,14 @@ export class AthenaTables extends Construct {
     const policy = new ManagedPolicy(this, 'HuntPolicy', {
       description: 'gitlab-oidc-watch: run hunts and saved queries in the oidc-watch Athena workgroup',
       statements: [
-        new PolicyStatement({
-          sid: 'RunQueriesInTheWorkgroup',
-          actions: [
-            'athena:StartQueryExecution',
-            'athena:GetQueryExecution',
-            'athena:GetQueryResults',
-            'athena:StopQueryExecution',
-            'athena:GetWorkGroup',
-            'athena:GetNamedQuery',
-            'athena:ListNamedQueries',
-            'athena:BatchGetNamedQuery',
-          ],
-          resources: [
-            stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
-          ],
-        }),
-        new PolicyStatement({
-          sid: 'ReadTheTables',
-          actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
-          resources: [
-            stack.formatArn({ service: 'glue', resource: 'catalog' }),
-            stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-            stack.formatArn({
-              service: 'glue',
-              resource: 'table',
-              resourceName: `${this.databaseName}/${CLOUDTRAIL_TABLE}`,
-            }),
-            stack.formatArn({
-              service: 'glue',
-              resource: 'table',
-              resourceName: `${this.databaseName}/${DECISION_TABLE}`,
-            }),
-            stack.formatArn({
-              service: 'glue',
-              resource: 'table',
-              resourceName: `${this.databaseName}/${DECISION_LATEST_VIEW}`,
-            }),
-          ],
-        }),
-        new PolicyStatement({
-          sid: 'ReadTrailAndVerdicts',
-          actions: ['s3:GetObject'],
-          resources: [trailObjects, verdictObjects],
-        }),
-        new PolicyStatement({
-          sid: 'ListTrailAndVerdictBuckets',
-          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-          resources: [s3Arn(props.athena.cloudTrailBucket), props.decisionLog.bucket.bucketArn],
-        }),
-        new PolicyStatement({
-          sid: 'QueryResults',
-          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-          resources: [resultObjects],
-        }),
-        new PolicyStatement({
-          sid: 'QueryResultsBucket',
-          actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-          resources: [this.resultsBucket.bucketArn],
+        ...this.queryStatements(),
+        ...huntObjectStatements({
+          trailObjects,
+          verdictObjects,
+          resultObjects,
+          trailBucket: s3Arn(props.athena.cloudTrailBucket),
+          verdictBucket: props.decisionLog.bucket.bucketArn,
+          resultsBucket: this.resultsBucket.bucketArn,
         }),
       ],
     });
@@ -349,4 +310,83 @@ export class AthenaTables extends Construct {
     );
     return policy;
   }
+
+  /** Queries in this workgroup only, over the two tables and the view. */
+  private queryStatements(): PolicyStatement[] {
+    const stack = Stack.of(this);
+    return [
+      new PolicyStatement({
+        sid: 'RunQueriesInTheWorkgroup',
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+          'athena:GetWorkGroup',
+          'athena:GetNamedQuery',
+          'athena:ListNamedQueries',
+          'athena:BatchGetNamedQuery',
+        ],
+        resources: [
+          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
+        ],
+      }),
+      new PolicyStatement({
+        sid: 'ReadTheTables',
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          stack.formatArn({
+            service: 'glue',
+            resource: 'table',
+            resourceName: `${this.databaseName}/${CLOUDTRAIL_TABLE}`,
+          }),
+          stack.formatArn({
+            service: 'glue',
+            resource: 'table',
+            resourceName: `${this.databaseName}/${DECISION_TABLE}`,
+          }),
+          stack.formatArn({
+            service: 'glue',
+            resource: 'table',
+            resourceName: `${this.databaseName}/${DECISION_LATEST_VIEW}`,
+          }),
+        ],
+      }),
+    ];
+  }
+}
+
+/** S3 for hunts: read the trail's objects and the verdicts, list their buckets, write and read query results. */
+function huntObjectStatements(r: {
+  readonly trailObjects: string;
+  readonly verdictObjects: string;
+  readonly resultObjects: string;
+  readonly trailBucket: string;
+  readonly verdictBucket: string;
+  readonly resultsBucket: string;
+}): PolicyStatement[] {
+  return [
+    new PolicyStatement({
+      sid: 'ReadTrailAndVerdicts',
+      actions: ['s3:GetObject'],
+      resources: [r.trailObjects, r.verdictObjects],
+    }),
+    new PolicyStatement({
+      sid: 'ListTrailAndVerdictBuckets',
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resources: [r.trailBucket, r.verdictBucket],
+    }),
+    new PolicyStatement({
+      sid: 'QueryResults',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [r.resultObjects],
+    }),
+    new PolicyStatement({
+      sid: 'QueryResultsBucket',
+      actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+      resources: [r.resultsBucket],
+    }),
+  ];
 }

@@ -46,6 +46,7 @@ export class CorrelatorFunction extends Construct {
       config: props.config,
       timeout: Duration.seconds(props.deployment.functionTimeoutSeconds),
       logRetentionDays: props.logRetentionDays,
+      network: props.network,
       environment: serviceEnvironment(this, props, props.deployment),
     });
 
@@ -63,6 +64,7 @@ export class CorrelatorFunction extends Construct {
         'over a function dead-letter queue because it keeps the error with the event.',
     });
 
-    grantServiceAccess(this.function, props);
+    grantServiceAccess(this.function, props, props.deployment);
+    props.decisionLog.grantWriteSmokeResults(this.function);
   }
 }

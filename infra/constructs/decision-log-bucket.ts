@@ -10,6 +10,7 @@ import {
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SMOKE_PREFIX } from '../../lib/core/smoke';
 
 /** Where the correlator writes verdicts: `<prefix>dt=YYYY-MM-DD/<eventId>.json` (see lib/core/ports.ts). */
 export const DECISION_LOG_PREFIX = 'decisions/';
@@ -83,6 +84,8 @@ export class DecisionLogBucket extends Construct {
           // See: https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
           transitions: transition,
         },
+        // Smoke-test results only prove the path worked at one moment: a week is plenty.
+        { id: 'expire-smoke-results', prefix: SMOKE_PREFIX, expiration: Duration.days(7) },
       ],
     });
   }
@@ -95,7 +98,21 @@ export class DecisionLogBucket extends Construct {
         resources: [this.bucket.arnForObjects(`${DECISION_LOG_PREFIX}*`)],
       }),
     );
-    this.acknowledgePrefixWildcard(grantee);
+    this.acknowledgePrefixWildcard(grantee, DECISION_LOG_PREFIX);
+  }
+
+  /**
+   * Write smoke-test results under smoke/ (the correlator answering `oidc-watch smoke`): outside decisions/, so a
+   * synthetic event can never stand in for a real verdict.
+   */
+  public grantWriteSmokeResults(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${SMOKE_PREFIX}*`)],
+      }),
+    );
+    this.acknowledgePrefixWildcard(grantee, SMOKE_PREFIX);
   }
 
   /**
@@ -114,11 +131,11 @@ export class DecisionLogBucket extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
     );
-    this.acknowledgePrefixWildcard(grantee);
+    this.acknowledgePrefixWildcard(grantee, DECISION_LOG_PREFIX);
   }
 
-  /** cdk-nag reports `<bucket ARN>/decisions/*` as a wildcard; it is the narrowest resource S3 can express here. */
-  private acknowledgePrefixWildcard(grantee: IGrantable): void {
+  /** cdk-nag reports `<bucket ARN>/<prefix>*` as a wildcard; it is the narrowest resource S3 can express here. */
+  private acknowledgePrefixWildcard(grantee: IGrantable, prefix: string): void {
     const principal = grantee.grantPrincipal;
     if (!Construct.isConstruct(principal)) return;
     const cfnBucket = this.bucket.node.defaultChild;
@@ -129,10 +146,10 @@ export class DecisionLogBucket extends Construct {
     if (typeof logicalId !== 'string')
       throw new TypeError('the decision log bucket has no literal logical ID');
     Validations.of(principal).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${DECISION_LOG_PREFIX}*]`,
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
       reason:
-        `Objects under the ${DECISION_LOG_PREFIX} prefix only: one object per CloudTrail eventID, whose key cannot ` +
-        'be known in advance.',
+        `Objects under the ${prefix} prefix only: one object per CloudTrail eventID (or smoke-test id), whose key ` +
+        'cannot be known in advance.',
     });
   }
 }

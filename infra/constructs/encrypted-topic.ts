@@ -41,58 +41,61 @@ export class EncryptedTopic extends Construct {
       enforceSSL: true,
     });
 
-    if (props.allowCloudWatchAlarms === true) {
-      const stack = Stack.of(this);
-      // CloudWatch publishes alarm notifications as a service: it needs the key to encrypt them, and (because the
-      // topic has a policy of its own) a topic policy statement, limited to alarms of this account.
-      // See: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-      this.key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsToUseTheKey',
-          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-        }),
-      );
-      this.topic.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsOfThisAccount',
-          effect: Effect.ALLOW,
-          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['sns:Publish'],
-          resources: [this.topic.topicArn],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: {
-              'aws:SourceArn': stack.formatArn({
-                service: 'cloudwatch',
-                resource: 'alarm',
-                resourceName: '*',
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            },
-          },
-        }),
-      );
-    }
-
-    if (props.allowEventBridge === true) {
-      // See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
-      this.key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'AllowEventBridgeToUseTheKey',
-          principals: [new ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-        }),
-      );
-    }
+    if (props.allowCloudWatchAlarms === true) this.allowCloudWatchAlarms();
+    if (props.allowEventBridge === true) this.allowEventBridge();
 
     for (const email of props.emails) {
       this.topic.addSubscription(
         new EmailSubscription(email, { deadLetterQueue: props.deliveryDeadLetterQueue }),
       );
     }
+  }
+
+  private allowCloudWatchAlarms(): void {
+    const stack = Stack.of(this);
+    // CloudWatch publishes alarm notifications as a service: it needs the key to encrypt them, and (because the
+    // topic has a policy of its own) a topic policy statement, limited to alarms of this account.
+    // See: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+  }
+
+  private allowEventBridge(): void {
+    // See: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowEventBridgeToUseTheKey',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
   }
 
   /**

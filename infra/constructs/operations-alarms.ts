@@ -28,6 +28,8 @@ export interface OperationsAlarmsProps {
   readonly correlator: IFunction;
   /** Every queue where a lost event or notification would wait; each alarms on its first message. */
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  /** deployment.securityHub.enabled: also alarm when a verdict could not be exported. */
+  readonly securityHubExport?: boolean;
   /** deployment.alarms.unverifiedRatePercent: the share of unverified verdicts (per 15 minutes) that alarms. */
   readonly unverifiedRatePercent: number;
 }
@@ -105,6 +107,15 @@ export class OperationsAlarms extends Construct {
       TreatMissingData.IGNORE,
     );
     this.addUnverifiedRateAlarm(props.unverifiedRatePercent);
+    if (props.securityHubExport === true) {
+      this.addAlarm(
+        'SecurityHubExportFailures',
+        'security-hub-export-failures',
+        'A verdict was alerted but not imported into Security Hub (not enabled in this region, throttled, refused). ' +
+          'The next evaluation of the same event repairs it; the correlator log names the event.',
+        serviceMetric(METRIC_NAMES.securityHubExportFailures),
+      );
+    }
   }
 
   /**

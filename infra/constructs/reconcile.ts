@@ -61,6 +61,7 @@ export class ReconcileFunction extends Construct {
       config: props.config,
       timeout: RECONCILE_TIMEOUT,
       logRetentionDays: props.logRetentionDays,
+      network: props.network,
       environment: serviceEnvironment(this, props, deployment),
     });
     this.function.configureAsyncInvoke({
@@ -78,7 +79,7 @@ export class ReconcileFunction extends Construct {
     this.rule = this.createSchedule(deployment);
     this.function.role?.attachInlinePolicy(this.lookupEventsPolicy());
     props.decisionLog.grantReadVerdicts(this.function);
-    grantServiceAccess(this.function, props);
+    grantServiceAccess(this.function, props, deployment);
     this.errorsAlarm = props.alarmTopic ? this.createErrorsAlarm(props.alarmTopic) : undefined;
   }
 

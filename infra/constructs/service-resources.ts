@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Aws, Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { Deployment } from '../../lib/core/config';
 import { gitLabLookupBudgetMs } from '../config';
@@ -7,6 +7,7 @@ import type { DecisionLogBucket } from './decision-log-bucket';
 import type { EncryptedTopic } from './encrypted-topic';
 import type { GitLabTokenSecrets } from './gitlab-token-secrets';
 import type { IdempotencyTable } from './idempotency-table';
+import type { ServiceNetwork } from './service-network';
 
 /**
  * What a function that judges and dispatches verdicts (the correlator, the reconcile function) is wired to. One
@@ -18,6 +19,8 @@ export interface ServiceResources {
   readonly decisionLog: DecisionLogBucket;
   readonly idempotencyTable: IdempotencyTable;
   readonly gitLabTokens: GitLabTokenSecrets;
+  /** deployment.vpc.enabled: the functions run in this network. */
+  readonly network?: ServiceNetwork;
 }
 
 /** The environment variables lib/composition/settings.ts reads (SERVICE_ENV). */
@@ -34,13 +37,36 @@ export function serviceEnvironment(
     GITLAB_TOKEN_SECRETS: Stack.of(scope).toJsonString(resources.gitLabTokens.secretIdsByIssuer()),
     GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
     GITLAB_TOKEN_GENERATED: JSON.stringify(resources.gitLabTokens.generatedIssuers()),
+    ...(deployment.securityHub.enabled ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn() } : {}),
   };
 }
 
+/**
+ * Security Hub's default product for this account and region: findings imported under it must name this account
+ * as AwsAccountId, which is why the service imports into the account it runs in.
+ * See: https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html
+ */
+export function securityHubProductArn(): string {
+  return `arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`;
+}
+
 /** Publish alerts, write verdicts under the prefix, keep idempotency records, read the GitLab token secrets. */
-export function grantServiceAccess(grantee: IGrantable, resources: ServiceResources): void {
+export function grantServiceAccess(
+  grantee: IGrantable,
+  resources: ServiceResources,
+  deployment: Deployment,
+): void {
   resources.alertTopic.grantPublish(grantee);
   resources.decisionLog.grantWriteVerdicts(grantee);
   resources.idempotencyTable.grantIdempotencyRecords(grantee);
   resources.gitLabTokens.grantRead(grantee);
+  if (deployment.securityHub.enabled) {
+    // Resource-level: only this account's default product, i.e. only findings about this account.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['securityhub:BatchImportFindings'],
+        resources: [securityHubProductArn()],
+      }),
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -8,14 +8,20 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import { receiveReadOnlyManagementEvents, WEB_IDENTITY_EVENT_PATTERN } from './web-identity-rule';
 
 export const FORWARDER_STACK_ID = 'GitLabOidcWatchForwarder';
+/** The template parameter the StackSet fills with the central bus ARN. */
+export const CENTRAL_BUS_PARAMETER = 'CentralBusArn';
 
 export interface WebIdentityForwarderStackProps extends StackProps {
-  /** The OrganizationEventBus of the main stack (output OrganizationBusArn). */
-  readonly centralBusArn: string;
+  /**
+   * The OrganizationEventBus of the main stack (output OrganizationBusArn). Omitted: the template takes it as the
+   * parameter CentralBusArn, which is how the organization StackSet deploys the same template everywhere.
+   */
+  readonly centralBusArn?: string;
 }
 
 /**
- * Deployed in each member account and region (e.g. with a CloudFormation StackSet from `cdk synth` output): forwards
+ * Deployed in each member account and region, by `cdk deploy` (-c forwardToBusArn=...) or by the organization
+ * StackSet the main stack synthesizes from this same class (infra/constructs/forwarder-stack-set.ts): forwards
  * that account's AssumeRoleWithWebIdentity events from its default bus to the central bus. The rule needs the same
  * read-only management event state as the main rule; bus-to-bus delivery across accounts uses an IAM role that may
  * only put events on the central bus.
@@ -28,7 +34,7 @@ export class WebIdentityForwarderStack extends Stack {
   public readonly deadLetterAlarm: Alarm;
   public readonly alarmRule: Rule;
 
-  public constructor(scope: Construct, id: string, props: WebIdentityForwarderStackProps) {
+  public constructor(scope: Construct, id: string, props: WebIdentityForwarderStackProps = {}) {
     super(scope, id, {
       description:
         'gitlab-oidc-watch forwarder: AssumeRoleWithWebIdentity events to the central security bus',
@@ -37,7 +43,14 @@ export class WebIdentityForwarderStack extends Stack {
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
       purpose: 'AssumeRoleWithWebIdentity events that could not be forwarded to the central bus.',
     });
-    const centralBus = EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn);
+    const centralBusArn =
+      props.centralBusArn ??
+      new CfnParameter(this, CENTRAL_BUS_PARAMETER, {
+        type: 'String',
+        description: 'The central bus (main stack output OrganizationBusArn)',
+        allowedPattern: '^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$',
+      }).valueAsString;
+    const centralBus = EventBus.fromEventBusArn(this, 'CentralBus', centralBusArn);
     // One role for both rules; the targets grant it events:PutEvents on the central bus and nothing else.
     const forwardRole = new Role(this, 'ForwardRole', {
       assumedBy: new ServicePrincipal('events.amazonaws.com'),

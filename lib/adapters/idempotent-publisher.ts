@@ -80,6 +80,34 @@ function storedMessage(stored: unknown, sequence: number): PublishedMessage | nu
   return stored as PublishedMessage;
 }
 
+/**
+ * The send, at most once per key: the idempotency record holds the message id, its sequence and what it said, so a
+ * retried event learns what was sent instead of sending it again.
+ */
+function sendOnce(
+  sender: AlertSender,
+  config: IdempotencyConfig,
+  persistenceStore: DynamoDBPersistenceLayer,
+  now: () => Date,
+) {
+  return makeIdempotent(
+    async (_payload: { key: string }, attempt: Attempt): Promise<PublishedMessage> => {
+      const messageId = await sender.send(attempt.message);
+      attempt.published = true;
+      const { verdict, publication } = attempt.message;
+      return {
+        messageId,
+        publishedAt: now().toISOString(),
+        sequence: publication.sequence,
+        verdict: verdict.verdict,
+        routingSeverity: publication.routingSeverity,
+        alertCodes: alertCodesOf(verdict),
+      };
+    },
+    { persistenceStore, config, keyPrefix: IDEMPOTENCY_KEY_PREFIX, dataIndexArgument: 0 },
+  );
+}
+
 export function createIdempotentPublisher(
   sender: AlertSender,
   options: IdempotentPublisherOptions,
@@ -97,22 +125,7 @@ export function createIdempotentPublisher(
   });
   const standings = createStandingStore(options.client, options.tableName, now);
 
-  const publishOnce = makeIdempotent(
-    async (_payload: { key: string }, attempt: Attempt): Promise<PublishedMessage> => {
-      const messageId = await sender.send(attempt.message);
-      attempt.published = true;
-      const { verdict, publication } = attempt.message;
-      return {
-        messageId,
-        publishedAt: now().toISOString(),
-        sequence: publication.sequence,
-        verdict: verdict.verdict,
-        routingSeverity: publication.routingSeverity,
-        alertCodes: alertCodesOf(verdict),
-      };
-    },
-    { persistenceStore, config, keyPrefix: IDEMPOTENCY_KEY_PREFIX, dataIndexArgument: 0 },
-  );
+  const publishOnce = sendOnce(sender, config, persistenceStore, now);
 
   async function send(
     verdict: Verdict,
@@ -144,6 +157,9 @@ export function createIdempotentPublisher(
     async publish(verdict) {
       return settle(verdict, standings, send, options.logger);
     },
+    async standingOf(eventId) {
+      return (await standings.read(eventId)).standing;
+    },
   };
 }
 
@@ -161,7 +177,17 @@ async function settle(
 ): Promise<PublicationOutcome> {
   let sentByUs: { readonly message: PublishedMessage; readonly context: PublicationContext } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { standing, version } = await standings.read(verdict.eventId);
+    let { standing, version } = await standings.read(verdict.eventId);
+    if (sentByUs !== null && (standing?.sequence ?? 0) < sentByUs.message.sequence) {
+      // We published, then lost the race to write the standing to a writer that did not know (e.g. a concurrent `ok`
+      // that published nothing): what responders were told must be in the standing before anything else is decided.
+      // That writer's own conclusion is then settled by the next evaluation (redelivery or reconciliation, which
+      // re-judges events whose standing is `unverified`).
+      const folded = standingAfterPublish(standing, sentByUs.message);
+      if (!(await standings.write(verdict.eventId, folded, version))) continue;
+      standing = folded;
+      version += 1;
+    }
     const decision = decidePublication(standing, verdict);
     if (decision.action === 'none') {
       const next = standingWithoutPublish(standing, verdict);

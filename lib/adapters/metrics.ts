@@ -12,6 +12,9 @@ import type { VerdictKind } from '../core/verdict';
 // The names live in the core so that the stack's alarms (infra may import lib/core only) use the very same strings.
 export { METRIC_NAMES, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/metric-names';
 
+/** The `role` dimension of Assumptions for records that match no production role (bounded cardinality). */
+export const NON_PRODUCTION_ROLE = 'non-production';
+
 const VERDICT_METRIC: Readonly<Record<VerdictKind, string>> = {
   alert: METRIC_NAMES.alert,
   unverified: METRIC_NAMES.unverified,
@@ -20,9 +23,15 @@ const VERDICT_METRIC: Readonly<Record<VerdictKind, string>> = {
 };
 
 export interface ServiceMetrics {
-  countVerdict(kind: VerdictKind): void;
+  /**
+   * Counts a verdict (metric per kind) and, given the matched policy, one `Assumptions` datapoint by role and verdict
+   * for the dashboard. Policy names come from the config, so the dimension's cardinality is bounded by it.
+   */
+  countVerdict(kind: VerdictKind, policy?: string | null): void;
   countMalformedEvent(): void;
   countSkippedEvent(): void;
+  /** A verdict the alert topic got but Security Hub did not (export is secondary; see lib/adapters/security-hub.ts). */
+  countExportFailure(): void;
   /**
    * GitLab work done for one event: requests sent, requests that failed, of which refused as unauthenticated or
    * forbidden (401/403), time spent judging with GitLab.
@@ -47,14 +56,21 @@ export function createMetrics(): Metrics {
 
 export function createServiceMetrics(metrics: Metrics): ServiceMetrics {
   return {
-    countVerdict(kind) {
+    countVerdict(kind, policy) {
       metrics.addMetric(VERDICT_METRIC[kind], MetricUnit.Count, 1);
+      if (policy === undefined) return;
+      const single = metrics.singleMetric();
+      single.addDimensions({ role: policy ?? NON_PRODUCTION_ROLE, verdict: kind });
+      single.addMetric(METRIC_NAMES.assumptions, MetricUnit.Count, 1);
     },
     countMalformedEvent() {
       metrics.addMetric(METRIC_NAMES.malformedEvents, MetricUnit.Count, 1);
     },
     countSkippedEvent() {
       metrics.addMetric(METRIC_NAMES.skippedEvents, MetricUnit.Count, 1);
+    },
+    countExportFailure() {
+      metrics.addMetric(METRIC_NAMES.securityHubExportFailures, MetricUnit.Count, 1);
     },
     recordGitLab({ requests, failures, authFailures = 0, latencyMs }) {
       if (requests <= 0) return;

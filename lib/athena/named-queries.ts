@@ -50,17 +50,24 @@ function roleArnPredicates(globs: readonly string[], expr: string): string {
   return globs.map((g) => `lower(${expr}) LIKE ${likeLiteral(g.toLowerCase())}`).join('\n      OR ');
 }
 
-export function namedQueries(o: NamedQueryOptions): readonly NamedQuerySpec[] {
-  if (!Number.isInteger(o.lookbackDays) || o.lookbackDays < 1 || o.lookbackDays > 3650) {
-    throw new RangeError(`lookbackDays must be an integer in 1..3650: ${o.lookbackDays}`);
-  }
-  if (o.productionRoleArns.length === 0) throw new RangeError('productionRoleArns is empty');
-  if (o.gitLabIssuers.length === 0) throw new RangeError('gitLabIssuers is empty');
-  const ct = `${sqlIdentifier(o.database)}.${sqlIdentifier(o.cloudTrailTable)}`;
-  const dl = `${sqlIdentifier(o.database)}.${sqlIdentifier(o.decisionTable)}`;
-  const days = o.lookbackDays;
+/** The validated inputs every query is built from: qualified table and view names, look-back days, config. */
+interface QueryContext {
+  /** The CloudTrail table. */
+  readonly ct: string;
+  /** The decision log (every evaluation). */
+  readonly dl: string;
+  /** The standing verdict per event (view). */
+  readonly latest: string;
+  readonly days: number;
+  readonly o: NamedQueryOptions;
+}
 
-  const byProjectAndRef = `-- GitLab web-identity assumptions of production roles, by project and ref (last ${days} days).
+function assumptionsByProjectAndRef({ ct, days, o }: QueryContext): NamedQuerySpec {
+  return {
+    key: 'assumptions-by-project-ref',
+    name: 'oidc-watch: production role assumptions by project and ref',
+    description: `GitLab web-identity assumptions of production roles, grouped by project and ref, last ${days} days`,
+    sql: `-- GitLab web-identity assumptions of production roles, by project and ref (last ${days} days).
 -- The token's sub is the truth (signed by GitLab); the session name is chosen by the caller.
 WITH assumptions AS (
   SELECT
@@ -89,9 +96,16 @@ SELECT
   max(eventtime) AS last_seen
 FROM assumptions
 GROUP BY 1, 2, 3, 4, 5
-ORDER BY assumptions DESC, role_arn, project_path, ref`;
+ORDER BY assumptions DESC, role_arn, project_path, ref`,
+  };
+}
 
-  const failed = `-- Failed web-identity attempts (last ${days} days): a failure on a production role is a probe.
+function failedWebIdentity({ ct, days }: QueryContext): NamedQuerySpec {
+  return {
+    key: 'failed-web-identity',
+    name: 'oidc-watch: failed web-identity attempts',
+    description: `Failed AssumeRoleWithWebIdentity calls (AccessDenied, InvalidIdentityToken...), last ${days} days`,
+    sql: `-- Failed web-identity attempts (last ${days} days): a failure on a production role is a probe.
 SELECT
   eventtime,
   recipientaccountid AS account_id,
@@ -109,10 +123,16 @@ FROM ${ct}
 WHERE ${deliveryDayFilter(days)}
   AND ${webIdentity('  ')}
   AND errorcode IS NOT NULL
-ORDER BY eventtime DESC`;
+ORDER BY eventtime DESC`,
+  };
+}
 
-  const latest = `${sqlIdentifier(o.database)}.${sqlIdentifier(DECISION_LATEST_VIEW)}`;
-  const verdictsBySeverity = `-- Verdicts by severity over time (last ${days} days): one standing verdict per event
+function verdictsBySeverity({ latest, days }: QueryContext): NamedQuerySpec {
+  return {
+    key: 'verdicts-by-severity',
+    name: 'oidc-watch: verdicts by severity over time',
+    description: `Standing verdicts (one per event) per day, verdict and severity, last ${days} days`,
+    sql: `-- Verdicts by severity over time (last ${days} days): one standing verdict per event
 -- (view ${DECISION_LATEST_VIEW}), however many times the event was evaluated.
 SELECT
   dt,
@@ -126,11 +146,48 @@ WHERE dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
 GROUP BY dt, verdict, severity
 ORDER BY dt DESC,
   CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-  verdict`;
+  verdict`,
+  };
+}
 
-  // CloudTrail files sit under their DELIVERY day, decisions under the EVENT day (never later): the decision window
-  // starts one day earlier. Events of the last hour are left out: the live path may still be judging them.
-  const missing = `-- CloudTrail web-identity events with no verdict in the decision log (last ${days} days):
+/** The full history of every event whose standing verdict changed after its first alert (an UPDATE was sent). */
+function verdictUpdates({ dl, latest, days }: QueryContext): NamedQuerySpec {
+  return {
+    key: 'verdict-updates',
+    name: 'oidc-watch: verdict history of updated events',
+    description: `Every evaluation of the events whose verdict changed after the first alert, last ${days} days`,
+    sql: `-- Verdict history of events that received an UPDATE (last ${days} days), every evaluation in order.
+SELECT
+  h.eventid,
+  h.recordedat,
+  h.trigger,
+  h.verdict,
+  h.severity,
+  array_join(transform(h.findings, x -> x.code), ',') AS findings,
+  h.publication.action AS publication,
+  h.publication.reason AS reason,
+  h.publication.sequence AS message,
+  h.publication.messageid AS message_id,
+  h.standing.verdict AS standing_verdict
+FROM ${dl} h
+JOIN ${latest} l ON l.dt = h.dt AND l.eventid = h.eventid
+WHERE h.dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
+  AND l.dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
+  AND l.messages > 1
+ORDER BY h.eventid, h.recordedat`,
+  };
+}
+
+/**
+ * CloudTrail files sit under their DELIVERY day, decisions under the EVENT day (never later): the decision window
+ * starts one day earlier. Events of the last hour are left out: the live path may still be judging them.
+ */
+function eventsWithoutVerdict({ ct, dl, days }: QueryContext): NamedQuerySpec {
+  return {
+    key: 'events-without-verdict',
+    name: 'oidc-watch: web-identity events with no verdict',
+    description: `CloudTrail AssumeRoleWithWebIdentity events missing from the decision log, last ${days} days`,
+    sql: `-- CloudTrail web-identity events with no verdict in the decision log (last ${days} days):
 -- what the live EventBridge path missed. Judge them with: oidc-watch hunt --reconcile
 SELECT
   c.eventid,
@@ -152,59 +209,28 @@ WHERE c.${deliveryDayFilter(days)}
   AND c.eventname = 'AssumeRoleWithWebIdentity'
   AND from_iso8601_timestamp(c.eventtime) < current_timestamp - interval '1' hour
   AND d.eventid IS NULL
-ORDER BY c.eventtime DESC`;
+ORDER BY c.eventtime DESC`,
+  };
+}
 
-  // The full history of every event whose standing verdict changed after its first alert (an UPDATE was sent).
-  const changed = `-- Verdict history of events that received an UPDATE (last ${days} days), every evaluation in order.
-SELECT
-  h.eventid,
-  h.recordedat,
-  h.trigger,
-  h.verdict,
-  h.severity,
-  array_join(transform(h.findings, x -> x.code), ',') AS findings,
-  h.publication.action AS publication,
-  h.publication.reason AS reason,
-  h.publication.sequence AS message,
-  h.publication.messageid AS message_id,
-  h.standing.verdict AS standing_verdict
-FROM ${dl} h
-JOIN ${latest} l ON l.dt = h.dt AND l.eventid = h.eventid
-WHERE h.dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
-  AND l.dt >= date_format(current_date - interval '${days}' day, '%Y-%m-%d')
-  AND l.messages > 1
-ORDER BY h.eventid, h.recordedat`;
-
+export function namedQueries(o: NamedQueryOptions): readonly NamedQuerySpec[] {
+  if (!Number.isInteger(o.lookbackDays) || o.lookbackDays < 1 || o.lookbackDays > 3650) {
+    throw new RangeError(`lookbackDays must be an integer in 1..3650: ${o.lookbackDays}`);
+  }
+  if (o.productionRoleArns.length === 0) throw new RangeError('productionRoleArns is empty');
+  if (o.gitLabIssuers.length === 0) throw new RangeError('gitLabIssuers is empty');
+  const context: QueryContext = {
+    ct: `${sqlIdentifier(o.database)}.${sqlIdentifier(o.cloudTrailTable)}`,
+    dl: `${sqlIdentifier(o.database)}.${sqlIdentifier(o.decisionTable)}`,
+    latest: `${sqlIdentifier(o.database)}.${sqlIdentifier(DECISION_LATEST_VIEW)}`,
+    days: o.lookbackDays,
+    o,
+  };
   return [
-    {
-      key: 'assumptions-by-project-ref',
-      name: 'oidc-watch: production role assumptions by project and ref',
-      description: `GitLab web-identity assumptions of production roles, grouped by project and ref, last ${days} days`,
-      sql: byProjectAndRef,
-    },
-    {
-      key: 'failed-web-identity',
-      name: 'oidc-watch: failed web-identity attempts',
-      description: `Failed AssumeRoleWithWebIdentity calls (AccessDenied, InvalidIdentityToken...), last ${days} days`,
-      sql: failed,
-    },
-    {
-      key: 'verdicts-by-severity',
-      name: 'oidc-watch: verdicts by severity over time',
-      description: `Standing verdicts (one per event) per day, verdict and severity, last ${days} days`,
-      sql: verdictsBySeverity,
-    },
-    {
-      key: 'verdict-updates',
-      name: 'oidc-watch: verdict history of updated events',
-      description: `Every evaluation of the events whose verdict changed after the first alert, last ${days} days`,
-      sql: changed,
-    },
-    {
-      key: 'events-without-verdict',
-      name: 'oidc-watch: web-identity events with no verdict',
-      description: `CloudTrail AssumeRoleWithWebIdentity events missing from the decision log, last ${days} days`,
-      sql: missing,
-    },
-  ];
+    assumptionsByProjectAndRef,
+    failedWebIdentity,
+    verdictsBySeverity,
+    verdictUpdates,
+    eventsWithoutVerdict,
+  ].map((build) => build(context));
 }

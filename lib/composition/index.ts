@@ -17,10 +17,12 @@ export {
   tokenSourceFor,
 } from './engine';
 export { type Env, intEnv, jsonEnv, optionalEnv, requireEnv } from './env';
+export { perRegion, serviceClients } from './clients';
 export {
   createPublishers,
   decisionLog,
   idempotentAlerts,
+  smokeLog,
   type PublisherClients,
   type Publishers,
   type PublisherTargets,
@@ -34,3 +36,11 @@ export {
 } from './self-check';
 export { createService, type Service, type ServiceClients, type ServiceDeps } from './service';
 export { normalizePrefix, readServiceSettings, SERVICE_ENV, type ServiceSettings } from './settings';
+export {
+  type AuditClients,
+  type Auditor,
+  buildAuditor,
+  fileAuditSource,
+  liveAuditSource,
+  offlineAuditor,
+} from './audit';

@@ -17,6 +17,8 @@ export interface ServiceSettings {
   /** Upper bound for each GitLab lookup, retries included; kept well inside the function timeout by the stack. */
   readonly gitLabLookupBudgetMs: number;
   readonly logLevel: string;
+  /** Security Hub's default product ARN of this account and region, when deployment.securityHub is enabled. */
+  readonly securityHubProductArn?: string | undefined;
   /**
    * Issuers whose secret the stack generated with a placeholder (GITLAB_TOKEN_GENERATED): until the operator stores a
    * token, their verdicts say that the token is not set (lib/core/self-check.ts isPlaceholderToken).
@@ -34,6 +36,7 @@ export const SERVICE_ENV = {
   gitLabTokenSecrets: 'GITLAB_TOKEN_SECRETS',
   gitLabLookupBudgetMs: 'GITLAB_LOOKUP_BUDGET_MS',
   logLevel: 'LOG_LEVEL',
+  securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
   gitLabGeneratedTokenIssuers: 'GITLAB_TOKEN_GENERATED',
 } as const;
 
@@ -53,6 +56,7 @@ export function readServiceSettings(env: Env = process.env): ServiceSettings {
     gitLabTokenSecrets: jsonEnv(SERVICE_ENV.gitLabTokenSecrets, TokenSecrets, env),
     gitLabLookupBudgetMs: intEnv(SERVICE_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
     logLevel: optionalEnv(SERVICE_ENV.logLevel, env) ?? 'info',
+    securityHubProductArn: optionalEnv(SERVICE_ENV.securityHubProductArn, env),
     gitLabGeneratedTokenIssuers:
       optionalEnv(SERVICE_ENV.gitLabGeneratedTokenIssuers, env) === undefined
         ? []

@@ -245,6 +245,71 @@ export const ProductionRoleSchema = z
 
 const awsRegion = z.string().regex(REGION_PATTERN, 'an AWS region such as us-east-1');
 
+// ---- Adoption (issue 11) settings, kept in one block: Security Hub export, dashboard, VPC, organization rollout. ----
+
+const accountId = z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID');
+
+/** Where a service-managed StackSet deploys the forwarder: organizational units (or the root) and regions. */
+const ForwarderStackSetSchema = z
+  .object({
+    /** `r-...` (the organization root: every account) or `ou-...` IDs. */
+    targets: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+            'an OU ID (ou-...) or root ID (r-...)',
+          ),
+      )
+      .min(1),
+    /** Every region whose STS endpoint pipelines call (us-east-1 for the global endpoint). */
+    regions: z.array(awsRegion).min(1),
+    /** Accounts inside the targets that get no forwarder (e.g. the security account, which has the main stack). */
+    excludeAccounts: z.array(accountId).default([]),
+    /** SELF from the management account; DELEGATED_ADMIN from a delegated StackSets administrator. */
+    callAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),
+    maxConcurrentPercentage: z.number().int().min(1).max(100).default(25),
+    failureTolerancePercentage: z.number().int().min(0).max(100).default(10),
+  })
+  .strict();
+
+const AdoptionDeploymentShape = {
+  /** Export `alert` and `unverified` verdicts to AWS Security Hub CSPM as ASFF findings. Off by default. */
+  securityHub: z
+    .object({ enabled: z.boolean().default(false) })
+    .strict()
+    .prefault({}),
+  /** A CloudWatch dashboard: assumptions and verdicts by role, GitLab latency and errors, DLQ depth, unverified rate. */
+  dashboard: z
+    .object({ enabled: z.boolean().default(true) })
+    .strict()
+    .prefault({}),
+  /** Run the functions in a VPC whose NAT gateways give them fixed egress IPs (self-managed GitLab behind a firewall). */
+  vpc: z
+    .object({
+      enabled: z.boolean().default(false),
+      cidr: z
+        .string()
+        .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/(1[6-9]|2[0-4])$/, 'an IPv4 CIDR from /16 to /24')
+        .default('10.80.0.0/22'),
+      maxAzs: z.number().int().min(1).max(3).default(2),
+      /** One per AZ for resilience; 1 is cheaper and gives a single egress IP for the firewall allowlist. */
+      natGateways: z.number().int().min(1).max(3).default(1),
+    })
+    .strict()
+    .prefault({}),
+  /** Organization mode from the config (the `-c organizationId=` context still works and must agree). */
+  organization: z
+    .object({
+      organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization ID such as o-a1b2c3d4e5'),
+      /** Forwarders for every account and region from one place: a service-managed CloudFormation StackSet. */
+      forwarderStackSet: ForwarderStackSetSchema.optional(),
+    })
+    .strict()
+    .optional(),
+} as const;
+
 /** Deployment settings: read by `cdk synth` only; the CLI ignores them. */
 export const DeploymentSchema = z
   .object({
@@ -318,8 +383,54 @@ export const DeploymentSchema = z
       })
       .strict()
       .optional(),
+
+    // ---- Adoption (issue 11): where security teams look, networking, organization rollout --------------------
+    ...AdoptionDeploymentShape,
   })
   .strict();
+
+// ---- audit (issue 10) ------------------------------------------------------------------------------------------
+// Trust-policy audit settings, read by `oidc-watch audit` and by the optional scheduled audit function of the stack.
+const auditAccountId = z.string().regex(/^[0-9]{12}$/, 'a 12-digit account ID');
+
+export const AuditSchema = z
+  .object({
+    /**
+     * Name of the read-only role assumed in every audited account (iam:ListRoles). Without it, only the account of
+     * the current credentials is read.
+     */
+    memberRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (letters, digits and +=,.@_- only, at most 64)')
+      .optional(),
+    /** Accounts to audit through memberRoleName. */
+    accounts: z.array(auditAccountId).default([]),
+    /** Also audit every ACTIVE account of the organization (Organizations ListAccounts: management or delegated admin). */
+    organizationAccounts: z.boolean().default(false),
+    /** Accounts to leave out (from `accounts` and from the organization's list). */
+    excludeAccounts: z.array(auditAccountId).default([]),
+    /** The scheduled audit in the stack: off by default; it publishes new or changed findings to the alert topic. */
+    schedule: z
+      .object({
+        enabled: z.boolean().default(false),
+        expression: z.string().min(1).default('cron(41 4 * * ? *)'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if ((a.accounts.length > 0 || a.organizationAccounts) && a.memberRoleName === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memberRoleName'],
+        message: 'required when accounts or organizationAccounts is set: the role to assume in each account',
+      });
+    }
+  });
+
+export type AuditSettings = z.output<typeof AuditSchema>;
+// ---- end audit ---------------------------------------------------------------------------------------------------
 
 export const ConfigSchema = z
   .object({
@@ -344,6 +455,8 @@ export const ConfigSchema = z
     // ---- provenance (issue 8) ----
     provenance: ProvenanceSchema.prefault({}),
     deployment: DeploymentSchema.optional(),
+    /** Trust-policy audit (`oidc-watch audit`, scheduled audit function); see AuditSchema. */
+    audit: AuditSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -16,6 +16,10 @@ export const METRIC_NAMES = {
   gitLabRequests: 'GitLabRequests',
   gitLabFailures: 'GitLabFailures',
   gitLabLatencyMs: 'GitLabLatencyMs',
+  // --- issue 11 (adopt) --------------------------------------------------------------------------------------
+  securityHubExportFailures: 'SecurityHubExportFailures',
+  /** One per judged assumption, with dimensions `role` (the policy name, or `non-production`) and `verdict`. */
+  assumptions: 'Assumptions',
   // --- issue 9 (rel) -----------------------------------------------------------------------------------------
   /** GitLab answered 401/403: the token is missing, revoked, expired or lacks read_api (not an outage). */
   gitLabAuthFailures: 'GitLabAuthFailures',

@@ -36,6 +36,8 @@ export interface PublicationOutcome {
  */
 export interface AlertPublisher {
   publish(verdict: Verdict): Promise<PublicationOutcome>;
+  /** What responders were last told about an event (null: nothing known). Throws when the store cannot answer. */
+  standingOf(eventId: string): Promise<Standing | null>;
 }
 
 /** Which path evaluated the event. */

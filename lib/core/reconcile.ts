@@ -2,11 +2,11 @@
  * Reconciliation: judge the assumptions the live path missed, and re-judge the ones it could not verify.
  * CloudTrail→EventBridge delivery is best effort, so every assumption from a history source (LookupEvents, Athena,
  * files) is looked up in the decision history:
- * - no record: judged now (missed by the live path);
- * - only `unverified` records, event younger than `unverifiedMaxAgeMs`: judged again, so that a verdict GitLab could
- *   not settle resolves (to an UPDATE of the unverified alert) once GitLab answers;
- * - only `unverified` records, older: aged out (counted, left as it is: the unverified alert already went out);
- * - any conclusive record (alert, ok, ignored): nothing to do, a re-evaluation could not change what was told.
+ * - responders were last told `unverified` (the publisher's standing), or, with no standing, only `unverified`
+ *   records: judged again while the event is younger than `unverifiedMaxAgeMs`, so that a verdict GitLab could not
+ *   settle resolves (to an UPDATE of the unverified alert) once GitLab answers; older: aged out (counted, left as is);
+ * - no standing and no record: judged now (missed by the live path);
+ * - any other standing, or a conclusive record: nothing to do, a re-evaluation could not change what was told.
  * Everything judged goes through the same engine and the same publisher as the live path (lib/core/dispatch.ts).
  *
  * History records are appended after publication, so "has a record" implies "what it says was published". When the
@@ -19,7 +19,7 @@ import { dispatchVerdict } from './dispatch';
 import { PublishError, describeError } from './errors';
 import type { Logger } from './logger';
 import type { AlertPublisher, DecisionLog, EvaluationTrigger, PublicationOutcome } from './ports';
-import { isConclusive } from './publication';
+import { isConclusive, type Standing } from './publication';
 import type { RecordSource, SourceItem } from './source';
 import type { Verdict, VerdictKind } from './verdict';
 
@@ -112,11 +112,24 @@ interface RunState {
 
 type Plan = 'judge' | 'rejudge' | 'done' | 'aged-out';
 
-/** What the decision history says to do with one event. */
+/** `unverified` to be judged again, unless the event is older than the re-judging window. */
+function rejudgeOrAgedOut(a: RoleAssumption, deps: ReconcileDeps): Plan {
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  return now - Date.parse(a.eventTime) > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
+}
+
+/**
+ * What to do with one event. The standing (what responders were told, kept by the publisher) decides when there is
+ * one: told `unverified` means "judge again"; anything else is settled. Without a standing (nothing ever published,
+ * records older than the standing store), the decision history decides: no record -> judge; only `unverified`
+ * records -> judge again; a conclusive record -> settled.
+ */
 async function planFor(a: RoleAssumption, deps: ReconcileDeps, state: RunState): Promise<Plan> {
+  let standing: Standing | null;
   let history: readonly VerdictKind[];
   try {
-    history = await deps.decisions.history(a.eventId, a.eventTime);
+    standing = await deps.alerts.standingOf(a.eventId);
+    history = standing === null ? await deps.decisions.history(a.eventId, a.eventTime) : [];
   } catch (error) {
     // "Could not tell" must not become "nothing to do": judge it; the idempotent publisher absorbs a repeat.
     state.counts.decisionLookupFailures += 1;
@@ -126,10 +139,10 @@ async function planFor(a: RoleAssumption, deps: ReconcileDeps, state: RunState):
     );
     return 'judge';
   }
+  if (standing !== null) return standing.verdict === 'unverified' ? rejudgeOrAgedOut(a, deps) : 'done';
   if (history.length === 0) return 'judge';
   if (history.some(isConclusive)) return 'done';
-  const now = (deps.now ?? (() => new Date()))().getTime();
-  return now - Date.parse(a.eventTime) > deps.unverifiedMaxAgeMs ? 'aged-out' : 'rejudge';
+  return rejudgeOrAgedOut(a, deps);
 }
 
 /** Plans, and when there is something to do, evaluates and dispatches one event. */

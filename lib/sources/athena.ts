@@ -4,23 +4,14 @@
  * CloudTrail-shaped record and normalized by the same code as every other source.
  * See: https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table-partition-projection.html
  */
-import { type HuntColumn, huntQuery } from '../athena';
+import { type HuntColumn, huntQuery, type HuntQueryOptions } from '../athena';
 import type { AthenaQueryPort, AthenaRow } from '../athena/port';
 import { type RecordSource, recordToItem, type SourceItem } from '../core/source';
 
-export interface AthenaSourceOptions {
+/** The hunt query's filters (lib/athena), plus where and how to run it. */
+export interface AthenaSourceOptions extends HuntQueryOptions {
   readonly athena: AthenaQueryPort;
   readonly workGroup: string;
-  readonly database: string;
-  readonly table: string;
-  /** Inclusive. */
-  readonly since: Date;
-  /** Exclusive. */
-  readonly until: Date;
-  readonly accounts?: readonly string[];
-  readonly regions?: readonly string[];
-  /** Role ARNs, ARN globs (`*`) or bare role names. */
-  readonly roles?: readonly string[];
   readonly signal?: AbortSignal;
   readonly deadlineMs?: number;
   /** Called once the query succeeded (progress display, cost reporting). */

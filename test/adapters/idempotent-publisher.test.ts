@@ -219,4 +219,28 @@ describe('createIdempotentPublisher', () => {
     await expect(publisherOver(inner).publish(makeVerdict())).rejects.toBeInstanceOf(PublishError);
     expect(inner.sent).toHaveLength(0);
   });
+  it('keeps a first message in the standing when a concurrent ok wrote the standing first (soak race)', async () => {
+    let release: () => void = () => undefined;
+    const slow: AlertSender = {
+      send: () => new Promise<string>((resolve) => (release = () => resolve('msg-1'))),
+    };
+    // A: GitLab failing, unverified; its first message is on the wire when B, with GitLab back, judges ok.
+    const a = publisherOver(slow).publish(unverified());
+    while (table.idsWith('INPROGRESS').length === 0) await new Promise((r) => setImmediate(r));
+    await expect(publisherOver(countingSender()).publish(ok())).resolves.toMatchObject({ action: 'none' });
+    release();
+    await expect(a).resolves.toMatchObject({ action: 'initial', sequence: 1, messageId: 'msg-1' });
+
+    // What responders were told is in the standing, so the event is judged again (reconciliation) and resolved.
+    const standing = await publisherOver(countingSender()).standingOf(makeVerdict().eventId);
+    expect(standing).toMatchObject({ sequence: 1, verdict: 'unverified', first: { messageId: 'msg-1' } });
+    const resolver = countingSender();
+    await expect(publisherOver(resolver).publish(ok())).resolves.toMatchObject({
+      action: 'update',
+      reason: 'resolved',
+      sequence: 2,
+      refersTo: 'msg-1',
+    });
+    expect(resolver.sent).toHaveLength(1);
+  });
 });

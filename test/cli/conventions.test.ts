@@ -84,6 +84,11 @@ describe('CLI conventions', () => {
       expect((await run(['help', command], env)).stdout).toBe(r.stdout);
     }
     expect((await run(['schema'], env)).stdout).toContain('"$schema"');
+    const unknown = await run(['bogus'], env);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      "oidc-watch: unknown command 'bogus'\nRun 'oidc-watch --help' for usage.\n",
+    ]);
   });
 
   it('writes verdicts to --output FILE, choosing CSV from the extension', async () => {

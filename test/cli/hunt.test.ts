@@ -277,6 +277,55 @@ describe('oidc-watch hunt', () => {
       }
     });
 
+    it('stops reading event history on Ctrl-C, even mid-page, and prints what was judged (issue 9 #7)', async () => {
+      const stop = new AbortController();
+      cloudTrail
+        .on(LookupEventsCommand)
+        .resolvesOnce({
+          Events: [
+            lookupEvent(record('good-main-deploy', minutesAgo(90))),
+            lookupEvent(record('feature-branch', minutesAgo(60))),
+          ],
+          NextToken: 'page-2',
+        })
+        // The next page never comes: only Ctrl-C, pressed while it is awaited, can end the run.
+        .callsFake(() => {
+          setImmediate(() => stop.abort('interrupted'));
+          return new Promise(() => undefined);
+        });
+      let stdout = '';
+      let stderr = '';
+      const out = new PassThrough();
+      const err = new PassThrough();
+      out.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+      err.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+      const stdin = new PassThrough();
+      stdin.end();
+      const argv = [
+        'hunt',
+        '-c',
+        recentConfigPath,
+        '-s',
+        'lookup-events',
+        '--since',
+        '24h',
+        '--region',
+        'us-east-1',
+        '-f',
+        'json',
+      ];
+      const code = await main(argv, { stdin, stdout: out, stderr: err, env, cwd: ROOT, stop: stop.signal });
+      expect(code).toBe(130);
+      expect(
+        jsonLines(stdout)
+          .map((v) => v.verdict)
+          .sort(),
+      ).toEqual(['alert', 'ok']);
+      expect(stderr).toContain(
+        'summary (interrupted, the rest of the input was not read): 2 web-identity record(s)',
+      );
+    });
+
     it('refuses a window older than the 90 days event history keeps', async () => {
       const r = await runCli(
         ['hunt', '-c', configPath, '-s', 'lookup-events', '--since', '100d', '--region', 'us-east-1'],

@@ -45,6 +45,7 @@ function recorder(): {
         calls.push(`publish:${v.verdict}`);
         return v.verdict === 'alert' ? FIRST : NOTHING;
       },
+      standingOf: async () => null,
     },
     decisions: {
       append: async (e: DecisionEntry) => {
@@ -95,6 +96,7 @@ describe('dispatchVerdict', () => {
       publish: async () => {
         throw cause;
       },
+      standingOf: async () => null,
     };
     const error = await dispatchVerdict(makeVerdict(), { ...deps(r), alerts }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
@@ -109,6 +111,7 @@ describe('dispatchVerdict', () => {
       publish: async () => {
         throw original;
       },
+      standingOf: async () => null,
     };
     await expect(dispatchVerdict(makeVerdict(), { ...deps(r), alerts })).rejects.toBe(original);
   });

@@ -4,6 +4,7 @@ import { InputError, PublishError } from '../../lib/core/errors';
 import { silentLogger } from '../../lib/core/logger';
 import { decisionEntry } from '../../lib/core/dispatch';
 import type { AlertPublisher, DecisionEntry, DecisionLog, PublicationOutcome } from '../../lib/core/ports';
+import type { Standing } from '../../lib/core/publication';
 import { reconcile } from '../../lib/core/reconcile';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
 import type { Verdict, VerdictKind } from '../../lib/core/verdict';
@@ -95,22 +96,28 @@ const NOTHING: PublicationOutcome = {
   standing: null,
 };
 
+/** A publisher that tells responders every alerting verdict and remembers what it told. */
 class MemoryAlerts implements AlertPublisher {
   public readonly published: string[] = [];
+  public readonly standings = new Map<string, Standing>();
   public failFor = new Set<string>();
 
   public async publish(v: Verdict): Promise<PublicationOutcome> {
     if (this.failFor.has(v.eventId)) throw new PublishError(`SNS Publish failed for ${v.eventId}`);
     if (v.verdict !== 'alert' && v.verdict !== 'unverified') return NOTHING;
     this.published.push(v.eventId);
-    return {
-      ...NOTHING,
-      action: 'initial',
-      reason: 'first-alert',
-      sequence: 1,
-      messageId: `msg-${v.eventId}`,
-    };
+    const sequence = (this.standings.get(v.eventId)?.sequence ?? 0) + 1;
+    this.standings.set(v.eventId, told(v.verdict, sequence));
+    return { ...NOTHING, action: 'initial', reason: 'first-alert', sequence, messageId: `msg-${v.eventId}` };
   }
+
+  public async standingOf(eventId: string): Promise<Standing | null> {
+    return this.standings.get(eventId) ?? null;
+  }
+}
+
+function told(verdict: VerdictKind, sequence = 1): Standing {
+  return { sequence, verdict, severity: 'critical', alertCodes: [], first: null };
 }
 
 /** What every run here shares: recorded as a reconcile run, unverified events re-judged for 72 hours. */
@@ -373,5 +380,43 @@ describe('reconcile', () => {
 
     expect(evaluated).toEqual([]);
     expect(result.counts).toMatchObject({ agedOut: 1, rejudged: 0, dispatched: 0 });
+  });
+  it('re-judges an event whose responders were last told unverified, even if a later record concluded ok', async () => {
+    // The race the fault soak found: a first `unverified` alert and a concurrent `ok` that published nothing.
+    const decisions = new MemoryDecisionLog();
+    const alerts = new MemoryAlerts();
+    const a = assumption(A);
+    await decisions.seed(verdictFor(a, 'unverified'));
+    await decisions.seed(verdictFor(a, 'ok'));
+    alerts.standings.set(A, told('unverified'));
+
+    const result = await reconcile(sourceOf([item(a)]), {
+      evaluate: async (x) => verdictFor(x, 'ok'),
+      alerts,
+      decisions,
+      logger: silentLogger,
+      ...RUN,
+    });
+
+    expect(result.counts).toMatchObject({ rejudged: 1, dispatched: 1 });
+    expect(decisions.lookups).toEqual([]);
+  });
+
+  it('leaves an event alone whose responders were told a conclusion', async () => {
+    const alerts = new MemoryAlerts();
+    alerts.standings.set(A, told('alert'));
+    const evaluated: string[] = [];
+    const result = await reconcile(sourceOf([item(assumption(A))]), {
+      evaluate: async (x) => {
+        evaluated.push(x.eventId);
+        return verdictFor(x, 'ok');
+      },
+      alerts,
+      decisions: new MemoryDecisionLog(),
+      logger: silentLogger,
+      ...RUN,
+    });
+    expect(evaluated).toEqual([]);
+    expect(result.counts).toMatchObject({ alreadyJudged: 1 });
   });
 });

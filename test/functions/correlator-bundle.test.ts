@@ -4,13 +4,15 @@
  * so that an innocent-looking import cannot quietly undo them. Timings are the benchmark's job (`npm run bench`);
  * these checks are deterministic.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { correlatorBuildOptions, INIT_ENV } from '../../bench/bundle';
+import { startGitLabStandin } from '../../tools/gitlab-standin';
 import { makeEventBridgeEvent, makeWebIdentityRecord } from '../support/fixtures';
 
 /** The issue's budget for the deployed bundle. */
@@ -77,6 +79,61 @@ describe('correlator bundle', () => {
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
     expect(JSON.parse(run.stdout)).toEqual({ handler: 'function', functionsConstructed: 0 });
   });
+
+  it('leaves out the packages it never calls (infra/bundling.ts neverCalledAliases)', () => {
+    const inputs = bundledInputs();
+    for (const name of ['rate-limiter-flexible', 'picomatch-browser', 'object-inspect'])
+      expect(inputs.filter((path) => path.includes(`node_modules/${name}/`))).toEqual([]);
+    expect(inputs.some((path) => path.includes('infra/bundle-stubs/never-called.cjs'))).toBe(true);
+  });
+
+  it('answers every GitLab lookup kind through the bundled gitbeaker, pagination and redirects included', async () => {
+    // The GitLab adapter bundled with the Lambda options and the same stubs, run in its own process against the
+    // stand-in: a stub reached by any lookup would throw and turn that lookup into an error here.
+    const gitlab = await startGitLabStandin({
+      data: {
+        projects: [
+          { id: 4242, path_with_namespace: 'acme/deploy', protected_tags: ['v*'] },
+          {
+            id: 5151,
+            path_with_namespace: 'acme/site',
+            protected_branches: Array.from({ length: 230 }, (_, i) => `hotfix/${i}-*`),
+          },
+        ],
+        pipelines: [{ id: 77, project_id: 4242, ref: 'main', source: 'push' }],
+        mergeRequests: [{ project_id: 4242, iid: 17, source_branch: 'f', target_branch: 'main' }],
+        movedPaths: { 'acme/old-deploy': 4242 },
+      },
+    });
+    try {
+      const probe = join(dir, 'gitlab-probe.js');
+      const options = correlatorBuildOptions(false, probe);
+      await build({
+        ...options,
+        entryPoints: undefined,
+        stdin: {
+          contents: [
+            "import { GitLabAdapter } from './lib/adapters/gitlab';",
+            'const a = new GitLabAdapter({ apiUrl: process.env.API_URL ?? "", token: process.env.TOKEN,',
+            '  lookupTimeoutMs: 10000, concurrency: 4, maxRetries: 0 });',
+            'Promise.all([a.getPipeline(4242, 77), a.getProject("acme/old-deploy"), a.listProtectedBranches(5151),',
+            '  a.listProtectedTags(4242), a.getMergeRequest(4242, 17), a.getPipeline(4242, 78)])',
+            '  .then((r) => process.stdout.write(JSON.stringify(r.map((x) =>',
+            '    x.status !== "found" ? x.status : Array.isArray(x.value) ? x.value.length : "found"))));',
+          ].join('\n'),
+          resolveDir: join(__dirname, '..', '..'),
+          loader: 'ts',
+        },
+      });
+      const run = await promisify(execFile)(process.execPath, [probe], {
+        env: { PATH: process.env.PATH ?? '', API_URL: gitlab.apiUrl, TOKEN: gitlab.token },
+      });
+      expect(JSON.parse(run.stdout)).toEqual(['found', 'found', 230, 1, 'found', 'not_found']);
+    } finally {
+      await gitlab.close();
+    }
+  });
+
   it('keeps error class names in the minified bundle, where logs and failure records show them (issue 9, failure 9)', async () => {
     // A loopback port nobody listens on: every AWS call fails at once, and nothing leaves the machine.
     const port = await new Promise<number>((resolve) => {

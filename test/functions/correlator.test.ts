@@ -355,6 +355,29 @@ describe('correlator handler', () => {
     expect(logLines.join('\n')).not.toContain(standin.token);
   });
 
+  it('keeps its GitLab cache across the events of a warm container: a 20-job burst asks GitLab once per fact', async () => {
+    const handler = handlerUnderTest();
+    for (let job = 0; job < 20; job += 1) {
+      const delivery = makeEventBridgeEvent(
+        makeWebIdentityRecord({
+          eventId: `burst-${job}`,
+          roleSessionName: `pipeline-${GOOD_PIPELINE}`,
+        }),
+      ) as CloudTrailApiCallEvent;
+      await expect(handler(delivery, lambdaContext())).resolves.toMatchObject({ verdict: 'ok' });
+    }
+    // The first event's lookups (project, the ref's pipelines, protected branches) are answered from the cache for
+    // the other 19. The pipeline is still running, so its jobs are asked for each event (issue 8: a job that started
+    // a second ago may be the one that minted the token; a running pipeline's jobs are never served from the cache).
+    const jobs = standin.requests.filter((r) => r.path.includes('/jobs')).length;
+    expect(jobs).toBe(20);
+    expect(standin.requestCount() - jobs).toBeLessThanOrEqual(0.3 * 20);
+    // A new container starts with an empty cache.
+    standin.resetRequests();
+    await handlerUnderTest()(goodPipelineEvent(), lambdaContext());
+    expect(standin.requestCount()).toBeGreaterThan(0);
+  });
+
   it('retries the event when the token secret cannot be read', async () => {
     secrets.reset();
     secrets

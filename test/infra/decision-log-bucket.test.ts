@@ -29,6 +29,7 @@ describe('DecisionLogBucket', () => {
             ExpirationInDays: 180,
             Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
           }),
+          Match.objectLike({ Id: 'expire-smoke-results', Prefix: 'smoke/' }),
         ],
       },
     });

@@ -122,6 +122,32 @@ describe('OidcWatchStack', () => {
       ]);
     });
 
+    it('routes oidc-watch smoke events by their own source and detail-type, on each bus, in plain ENABLED state', () => {
+      const smokeRules = synth.template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { source: ['gitlab-oidc-watch.smoke'] } },
+      });
+      expect(
+        Object.values(smokeRules).map((r) => z.object({ Properties: z.unknown() }).parse(r).Properties),
+      ).toEqual([
+        expect.objectContaining({
+          State: 'ENABLED',
+          EventPattern: {
+            source: ['gitlab-oidc-watch.smoke'],
+            'detail-type': ['GitLab OIDC Watch Smoke Test'],
+          },
+          Targets: [
+            expect.objectContaining({
+              Arn: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', 'CorrelatorFunction'), 'Arn'] },
+            }),
+          ],
+        }),
+        expect.objectContaining({
+          EventBusName: { Ref: logicalId('AWS::Events::EventBus', 'OrganizationBus') },
+          State: 'ENABLED',
+        }),
+      ]);
+    });
+
     it('retries delivery to the correlator for 24 hours, then parks the event in its dead-letter queue', () => {
       const dlq = logicalId('AWS::SQS::Queue', 'WebIdentityRuleDeadLetterQueue');
       synth.template.hasResourceProperties('AWS::Events::Rule', {
@@ -344,21 +370,16 @@ describe('OidcWatchStack', () => {
       });
     });
 
-    it('only writes the decision log, only under its prefix: no reading back, no deleting', () => {
+    it('only writes the decision log, only under its prefix and smoke/: no reading back, no deleting', () => {
       const s3 = correlatorStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-      expect(s3).toHaveLength(1);
-      expect(actionsOf(s3[0] ?? { Effect: 'Allow', Action: [], Resource: [] }).sort()).toEqual([
-        's3:PutObject',
-      ]);
-      expect(s3[0]?.Resource).toEqual({
+      expect(s3.flatMap(actionsOf)).toEqual(s3.map(() => 's3:PutObject'));
+      const underPrefix = (prefix: string): unknown => ({
         'Fn::Join': [
           '',
-          [
-            { 'Fn::GetAtt': [logicalId('AWS::S3::Bucket', 'DecisionLogBucket'), 'Arn'] },
-            `/${DECISION_LOG_PREFIX}*`,
-          ],
+          [{ 'Fn::GetAtt': [logicalId('AWS::S3::Bucket', 'DecisionLogBucket'), 'Arn'] }, `/${prefix}*`],
         ],
       });
+      expect(s3.flatMap(resourcesOf)).toEqual([underPrefix(DECISION_LOG_PREFIX), underPrefix('smoke/')]);
     });
 
     it('performs only single-item operations on the idempotency table', () => {
@@ -517,6 +538,7 @@ describe('OidcWatchStack', () => {
               NoncurrentVersionExpiration: { NoncurrentDays: 30 },
               Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             }),
+            { Id: 'expire-smoke-results', Prefix: 'smoke/', Status: 'Enabled', ExpirationInDays: 7 },
           ],
         },
       });
@@ -697,14 +719,35 @@ describe('OidcWatchStack', () => {
   describe('organization mode', () => {
     it('lets only accounts of the organization put events on the central bus', () => {
       const bus = logicalId('AWS::Events::EventBus', 'OrganizationBus');
-      synth.template.hasResourceProperties('AWS::Events::EventBusPolicy', {
-        EventBusName: { Ref: bus },
-        Statement: {
-          Effect: 'Allow',
-          Principal: { AWS: '*' },
-          Action: 'events:PutEvents',
-          Resource: { 'Fn::GetAtt': [bus, 'Arn'] },
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+      // The policy is the bus's own property (no EventBusPolicy resource), so this test is its only guard.
+      synth.template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+      synth.template.hasResourceProperties('AWS::Events::EventBus', {
+        Name: 'GitLabOidcWatch-organization',
+        Policy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AllowOrganizationAccountsToForward',
+              Effect: 'Allow',
+              Principal: { AWS: '*' },
+              Action: 'events:PutEvents',
+              Resource: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':events:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    ':event-bus/GitLabOidcWatch-organization',
+                  ],
+                ],
+              },
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+            },
+          ],
         },
       });
       synth.template.hasOutput('OrganizationBusArn', { Value: { 'Fn::GetAtt': [bus, 'Arn'] } });

@@ -97,8 +97,19 @@ export function synthesize(synthConfig: SynthConfig, organization: OrganizationO
     context: cdkJsonContext(),
     outdir: mkdtempSync(path.join(tmpdir(), 'oidc-watch-cdk-')),
   });
-  const stack = addOidcWatchStack(app, synthConfig, organization);
-  const assembly = app.synth();
+  // A deprecated CDK API used by the stack or by a plugin (cdk-nag) throws here instead of printing a warning with
+  // a stack trace on every `cdk synth`.
+  const previous = process.env.JSII_DEPRECATED;
+  process.env.JSII_DEPRECATED = 'fail';
+  let stack: OidcWatchStack;
+  let assembly: CloudAssembly;
+  try {
+    stack = addOidcWatchStack(app, synthConfig, organization);
+    assembly = app.synth();
+  } finally {
+    if (previous === undefined) delete process.env.JSII_DEPRECATED;
+    else process.env.JSII_DEPRECATED = previous;
+  }
   const template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
   return { app, stack, assembly, template };
 }

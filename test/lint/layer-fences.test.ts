@@ -57,6 +57,8 @@ const WRONG_WAY: readonly Case[] = [
   { file: 'functions/reconcile/fence-probe.ts', code: imports('../correlator/correlator') },
   { file: 'functions/cli/commands/fence-probe.ts', code: imports('../../reconcile/reconcile') },
   { file: 'functions/shared/fence-probe.ts', code: imports('../cli/io') },
+  { file: 'functions/audit/fence-probe.ts', code: imports('../../tools/gitlab-standin') },
+  { file: 'functions/audit/fence-probe.ts', code: imports('../correlator/correlator') },
   { file: 'bench/fence-probe.ts', code: imports('../test/support/fixtures') },
   { file: 'scripts/fence-probe.ts', code: imports('../test/support/fixtures') },
   { file: 'tools/fence-probe.ts', code: imports('../test/support/fixtures') },

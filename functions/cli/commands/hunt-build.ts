@@ -9,7 +9,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { AthenaQueryRunner } from '../../../lib/adapters/athena';
 import { DeploymentSchema } from '../../../lib/core/config';
-import { buildEngine, createPublishers, type Engine, type Publishers } from '../../../lib/composition';
+import {
+  buildEngine,
+  createPublishers,
+  type Engine,
+  type Publishers,
+  perRegion,
+} from '../../../lib/composition';
 import { REGION_PATTERN } from '../../../lib/core/aws-names';
 import type { Logger } from '../../../lib/core/logger';
 import type { RecordSource } from '../../../lib/core/source';
@@ -55,19 +61,6 @@ function huntPublishers(target: ReconcileTarget, io: CliIo, logger: Logger): Pub
   );
 }
 
-/** LookupEvents is regional: one client per region, created on first use. */
-function cloudTrailClients(): (region: string) => CloudTrailClient {
-  const clients = new Map<string, CloudTrailClient>();
-  return (region) => {
-    let client = clients.get(region);
-    if (client === undefined) {
-      client = new CloudTrailClient({ region });
-      clients.set(region, client);
-    }
-    return client;
-  };
-}
-
 function huntSource(
   plan: HuntPlan,
   io: CliIo,
@@ -87,7 +80,7 @@ function huntSource(
           regions: plan.lookupRegions,
           startTime: filters.since ?? now,
           endTime: filters.until ?? now,
-          clientFor: cloudTrailClients(),
+          clientFor: perRegion((region) => new CloudTrailClient({ region })),
           signal,
         }),
         // The regions were read as asked; the other filters still apply.

@@ -9,12 +9,12 @@
  * See: https://github.com/jdalrymple/gitbeaker/blob/main/packages/rest/src/Requester.ts
  * See: https://docs.gitlab.com/api/rest/troubleshooting/ (429, Retry-After)
  */
-import {
-  createRequesterFn,
-  type FormattedResponse,
-  type RequesterType,
-  type ResourceOptions,
-  type ResponseBodyTypes,
+import type {
+  DefaultRequestOptions,
+  FormattedResponse,
+  RequesterType,
+  ResourceOptions,
+  ResponseBodyTypes,
 } from '@gitbeaker/requester-utils';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
@@ -132,6 +132,32 @@ function gitlabMessageOf(text: string, contentType: string | undefined): string 
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
 }
 
+/** gitbeaker's camelCase option names to GitLab's snake_case parameters (perPage -> per_page). */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * The query string of gitbeaker's search parameters, as its own formatter writes it (snake_case keys, arrays as
+ * `key[]=v`, undefined left out). Nested objects are not used by any lookup of ours: refused loudly, not guessed.
+ */
+export function formatQuery(params: Record<string, unknown>): string {
+  const query = new URLSearchParams();
+  const scalar = (key: string, value: unknown): void => {
+    if (value === undefined) return;
+    if (value === null) query.append(key, '');
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      query.append(key, String(value));
+    else throw new OidcWatchError(`unsupported GitLab query parameter ${key}: ${typeof value}`);
+  };
+  for (const [name, value] of Object.entries(params)) {
+    const key = snakeCase(name);
+    if (Array.isArray(value)) for (const v of value) scalar(`${key}[]`, v);
+    else scalar(key, value);
+  }
+  return query.toString();
+}
+
 function networkCode(error: Record<string, unknown>): string {
   // undici: TypeError('fetch failed', { cause: Error & { code: 'ECONNREFUSED' } }) or TypeError('terminated').
   // Structural checks: errors from another realm fail `instanceof Error`.
@@ -169,13 +195,37 @@ export class GitLabHttpClient {
   /**
    * A gitbeaker `requesterFn` bound to one lookup's budget. gitbeaker's helpers pass no per-call context to the
    * requester (only a signal derived from `queryTimeout`, which we disable), so the lookup builds its resource with
-   * this requester; constructing a resource is cheap (no I/O, no timers with `rateLimits: {}`).
+   * this requester; constructing a resource is cheap (no I/O, no timers).
+   *
+   * Our own requester, not requester-utils' createRequesterFn: that one builds gitbeaker's rate limiters
+   * (rate-limiter-flexible, picomatch-browser) and formats queries with qs; ours reads GET only, formats the query
+   * itself and leaves pacing to the request budget. So the Lambda bundle can leave those packages out (see
+   * infra/bundling.ts): nothing here reaches them.
    */
   public requesterFn(ctx: RequestContext): (serviceOptions: ResourceOptions) => RequesterType {
-    return createRequesterFn(
-      (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
-      (endpoint, options) => this.handle(endpoint, options, ctx),
-    );
+    return (serviceOptions) => {
+      const get = async (endpoint: string, options?: DefaultRequestOptions): Promise<FormattedResponse> => {
+        const headers = { ...serviceOptions.headers };
+        for (const [name, value] of Object.entries(serviceOptions.authHeaders)) headers[name] = await value();
+        const searchParams = formatQuery(options?.searchParams ?? {});
+        return this.handle(
+          endpoint,
+          { method: 'GET', headers, ...(searchParams ? { searchParams } : {}) },
+          ctx,
+        );
+      };
+      const refuse = (method: string) => (endpoint: string) =>
+        // The service only reads; a write here is a programming error, not a GitLab outcome.
+        Promise.reject(new OidcWatchError(`refusing ${method} ${endpoint}: the GitLab adapter is read-only`));
+      // gitbeaker types each method generic in the body it expects; the body is checked by a zod schema afterwards.
+      return {
+        get,
+        post: refuse('POST'),
+        put: refuse('PUT'),
+        patch: refuse('PATCH'),
+        delete: refuse('DELETE'),
+      } as RequesterType;
+    };
   }
 
   /** Removes the token from text we are about to put in a detail or a log line (defence in depth). */

@@ -59,11 +59,65 @@ export type PipelineIdentity =
   | { readonly status: 'unknown'; readonly reason: string };
 
 /**
+ * A merge-request pipeline (`refs/merge-requests/<iid>/head`): its merge request's source branch and project must be
+ * the token's ref and project. Adds to `reasons`; returns why it could not be told when the merge request is unknown.
+ */
+function mergeRequestReasons(
+  p: GitLabPipeline,
+  iid: number,
+  input: PipelineIdentityInput,
+  reasons: string[],
+): string | null {
+  const { subject, projectId, mergeRequest } = input;
+  if (mergeRequest.status !== 'found') {
+    if (reasons.length > 0) return null;
+    return mergeRequest.status === 'skipped'
+      ? `merge request !${iid} was not looked up`
+      : `merge request !${iid}: ${mergeRequest.detail}`;
+  }
+  const mr = mergeRequest.value;
+  if (mr.sourceBranch !== subject.ref) {
+    reasons.push(
+      `pipeline ${p.id} ran for merge request !${iid} whose source branch is ${JSON.stringify(mr.sourceBranch)}, ` +
+        `but the token's ref is ${JSON.stringify(subject.ref)}`,
+    );
+  }
+  if (mr.sourceProjectId !== null && projectId !== null && mr.sourceProjectId !== projectId) {
+    reasons.push(
+      `merge request !${iid} comes from project ${mr.sourceProjectId}, not from the token's project ${projectId}`,
+    );
+  }
+  if (subject.refType !== null && subject.refType !== 'branch') {
+    reasons.push(
+      `pipeline ${p.id} is a merge-request pipeline but the token's ref_type is ${JSON.stringify(subject.refType)}`,
+    );
+  }
+  return null;
+}
+
+/** A branch or tag pipeline: its ref and kind must be the token's. Adds to `reasons`; never unknown. */
+function refReasons(p: GitLabPipeline, subject: SubjectClaim, reasons: string[]): null {
+  const ref = normalizePipelineRef(p.ref);
+  if (ref.name !== subject.ref) {
+    reasons.push(
+      `pipeline ${p.id} ran for ref ${JSON.stringify(p.ref)} but the token's ref is ${JSON.stringify(subject.ref)}`,
+    );
+  }
+  const pipelineKind = ref.kind ?? (p.tag === null ? null : p.tag ? 'tag' : 'branch');
+  if (pipelineKind !== null && subject.refType !== null && pipelineKind !== subject.refType) {
+    reasons.push(
+      `pipeline ${p.id} ran for a ${pipelineKind} but the token's ref_type is ${JSON.stringify(subject.refType)}`,
+    );
+  }
+  return null;
+}
+
+/**
  * Compares what the session name claims, and what GitLab says about the pipeline it names, with the signed sub.
  * The session name's own project_id is compared even when the pipeline was not found.
  */
 export function pipelineIdentity(input: PipelineIdentityInput): PipelineIdentity {
-  const { subject, session, projectId, pipeline, mergeRequest, assumption } = input;
+  const { subject, session, projectId, pipeline, assumption } = input;
   if (!session) return { status: 'not_applicable' };
   const reasons: string[] = [];
   if (session.projectId !== null && projectId !== null && session.projectId !== projectId) {
@@ -80,47 +134,9 @@ export function pipelineIdentity(input: PipelineIdentityInput): PipelineIdentity
       `pipeline ${p.id} belongs to project ${p.projectId}, not to the token's project ${projectId}`,
     );
   }
-  let unknown: string | null = null;
   const iid = mergeRequestIid(p.ref);
-  if (iid !== null) {
-    if (mergeRequest.status === 'found') {
-      const mr = mergeRequest.value;
-      if (mr.sourceBranch !== subject.ref) {
-        reasons.push(
-          `pipeline ${p.id} ran for merge request !${iid} whose source branch is ${JSON.stringify(mr.sourceBranch)}, ` +
-            `but the token's ref is ${JSON.stringify(subject.ref)}`,
-        );
-      }
-      if (mr.sourceProjectId !== null && projectId !== null && mr.sourceProjectId !== projectId) {
-        reasons.push(
-          `merge request !${iid} comes from project ${mr.sourceProjectId}, not from the token's project ${projectId}`,
-        );
-      }
-      if (subject.refType !== null && subject.refType !== 'branch') {
-        reasons.push(
-          `pipeline ${p.id} is a merge-request pipeline but the token's ref_type is ${JSON.stringify(subject.refType)}`,
-        );
-      }
-    } else if (reasons.length === 0) {
-      unknown =
-        mergeRequest.status === 'skipped'
-          ? `merge request !${iid} was not looked up`
-          : `merge request !${iid}: ${mergeRequest.detail}`;
-    }
-  } else {
-    const ref = normalizePipelineRef(p.ref);
-    if (ref.name !== subject.ref) {
-      reasons.push(
-        `pipeline ${p.id} ran for ref ${JSON.stringify(p.ref)} but the token's ref is ${JSON.stringify(subject.ref)}`,
-      );
-    }
-    const pipelineKind = ref.kind ?? (p.tag === null ? null : p.tag ? 'tag' : 'branch');
-    if (pipelineKind !== null && subject.refType !== null && pipelineKind !== subject.refType) {
-      reasons.push(
-        `pipeline ${p.id} ran for a ${pipelineKind} but the token's ref_type is ${JSON.stringify(subject.refType)}`,
-      );
-    }
-  }
+  const unknown =
+    iid === null ? refReasons(p, subject, reasons) : mergeRequestReasons(p, iid, input, reasons);
   const created = p.createdAt === null ? Number.NaN : Date.parse(p.createdAt);
   const called = Date.parse(assumption.eventTime);
   if (Number.isFinite(created) && Number.isFinite(called) && created > called + CLOCK_SKEW_MS) {

@@ -234,46 +234,31 @@ function uniqueCodes(findings: readonly Finding[]): FindingCode[] {
   return [...new Set(findings.map((f) => f.code))];
 }
 
-/** Email body: plain text, who / what / where, findings with triage hints, follow-up commands. */
-export function renderEmail(
-  v: Verdict,
-  maxFindings = MAX_FINDINGS_SHOWN,
-  publication?: PublicationContext,
-): string {
+/** Adds one `  Label:               value` line of the email. */
+type Row = (label: string, value: string) => void;
+
+function emailWho(v: Verdict, row: Row): void {
   const L = FIELD_LIMITS;
   const p = v.pipeline;
-  const lines: string[] = [];
-  const row = (label: string, value: string): void => {
-    lines.push(`  ${(label + ':').padEnd(22)}${value}`);
-  };
-  const banner = updateBanner(v, publication);
-  lines.push(
-    `GitLab OIDC Watch: ${banner.length > 0 ? 'UPDATE, now ' : ''}${v.verdict.toUpperCase()} (${v.severity})`,
-  );
-  lines.push('');
-  if (banner.length > 0) lines.push(...banner, '');
-  lines.push(`Production role ${plainText(roleName(v.roleArn), L.generic)} ${headline(v)}.`);
-  if (v.verdict === 'unverified') {
-    lines.push('Not every check could be completed; this is NOT a clean result. Verify by hand.');
-  }
-  lines.push('');
-  lines.push('WHO');
   row('Token subject (sub)', or(v.subject, L.subject));
   row('Issuer', or(v.issuer, L.issuer));
   row('Audience', or(v.audience, L.audience));
-  if (p) {
-    row('Pipeline', `#${p.id} in project ${p.projectId}`);
-    row('  ref', plainText(p.ref, L.ref));
-    row('  source', or(p.source, L.pipelineSource, '(unknown)'));
-    row('  started by', or(p.username, L.username, '(unknown)'));
-    row('  status', or(p.status, L.generic, '(unknown)'));
-    row('  created', or(p.createdAt, L.generic, '(unknown)'));
-    const url = safeHttpUrl(p.webUrl);
-    if (url) row('  web', url);
-  } else {
+  if (!p) {
     row('Pipeline', v.projectId === null ? '(not identified)' : `(not identified; project ${v.projectId})`);
+    return;
   }
-  lines.push('');
+  row('Pipeline', `#${p.id} in project ${p.projectId}`);
+  row('  ref', plainText(p.ref, L.ref));
+  row('  source', or(p.source, L.pipelineSource, '(unknown)'));
+  row('  started by', or(p.username, L.username, '(unknown)'));
+  row('  status', or(p.status, L.generic, '(unknown)'));
+  row('  created', or(p.createdAt, L.generic, '(unknown)'));
+  const url = safeHttpUrl(p.webUrl);
+  if (url) row('  web', url);
+}
+
+function emailWhatAndWhere(v: Verdict, row: Row, lines: string[]): void {
+  const L = FIELD_LIMITS;
   lines.push('WHAT');
   row('Role', plainText(v.roleArn, L.roleArn));
   row('Policy', or(v.policy, L.generic));
@@ -289,23 +274,52 @@ export function renderEmail(
   row('Region', plainText(v.region, L.generic));
   row('Source IP', or(v.sourceIp, L.sourceIp));
   row('User agent', or(v.userAgent, L.userAgent));
-  lines.push('');
+}
+
+function emailFindings(v: Verdict, maxFindings: number, lines: string[]): void {
   lines.push('FINDINGS');
   const { shown, omitted } = findingsShown(v, maxFindings);
   if (v.findings.length === 0) lines.push('  (none)');
   shown.forEach((f, i) => {
     lines.push(`  ${i + 1}. [${f.severity}] ${f.code} (${f.class})`);
-    lines.push(`     ${plainText(f.message, L.findingMessage)}`);
+    lines.push(`     ${plainText(f.message, FIELD_LIMITS.findingMessage)}`);
     lines.push(`     Triage: ${triageHint(f.code)}`);
   });
   if (omitted > 0) lines.push(`  ... and ${omitted} more finding(s): see the decision log.`);
+}
+
+/** Email body: plain text, who / what / where, findings with triage hints, follow-up commands. */
+export function renderEmail(
+  v: Verdict,
+  maxFindings = MAX_FINDINGS_SHOWN,
+  publication?: PublicationContext,
+): string {
+  const L = FIELD_LIMITS;
+  const lines: string[] = [];
+  const row: Row = (label, value) => {
+    lines.push(`  ${(label + ':').padEnd(22)}${value}`);
+  };
+  const banner = updateBanner(v, publication);
+  lines.push(
+    `GitLab OIDC Watch: ${banner.length > 0 ? 'UPDATE, now ' : ''}${v.verdict.toUpperCase()} (${v.severity})`,
+  );
   lines.push('');
-  lines.push('EVENT');
+  if (banner.length > 0) lines.push(...banner, '');
+  lines.push(`Production role ${plainText(roleName(v.roleArn), L.generic)} ${headline(v)}.`);
+  if (v.verdict === 'unverified') {
+    lines.push('Not every check could be completed; this is NOT a clean result. Verify by hand.');
+  }
+  lines.push('', 'WHO');
+  emailWho(v, row);
+  lines.push('');
+  emailWhatAndWhere(v, row, lines);
+  lines.push('');
+  emailFindings(v, maxFindings, lines);
+  lines.push('', 'EVENT');
   row('CloudTrail event ID', plainText(v.eventId, L.generic));
   row('Event time', plainText(v.eventTime, L.generic));
   row('Evaluated at', plainText(v.evaluatedAt, L.generic));
-  lines.push('');
-  lines.push('FOLLOW UP');
+  lines.push('', 'FOLLOW UP');
   for (const c of followUpCommands(v)) lines.push(`  ${c}`);
   lines.push('');
   return lines.join('\n');
@@ -344,18 +358,24 @@ function slackLink(url: string, label: string): string {
   return `<${url.replace(/&/g, '&amp;')}|${label}>`;
 }
 
-/** Chatbot custom notification; `description` is Slack mrkdwn with every record value in a code span. */
-export function renderChatbot(
-  v: Verdict,
-  maxFindings = MAX_FINDINGS_SHOWN,
-  publication?: PublicationContext,
-): ChatbotNotification {
+/** A record value as a Slack code span, or `(none)`. */
+function slackValue(value: string | null, limit: number): string {
+  return value === null ? '_(none)_' : slackCode(value, limit);
+}
+
+function chatbotPipelineLine(v: Verdict): string {
   const L = FIELD_LIMITS;
-  const code = (value: string | null, limit: number): string =>
-    value === null ? '_(none)_' : slackCode(value, limit);
   const p = v.pipeline;
-  const banner = updateBanner(v, publication);
-  const title = `${banner.length > 0 ? ':arrows_counterclockwise: *UPDATE* ' : ''}${VERDICT_EMOJI[v.verdict]} *${v.verdict.toUpperCase()}* (${v.severity}): ${slackText(roleName(v.roleArn), 64)} ${headline(v)}`;
+  if (!p) return `*Pipeline* _not identified_${v.projectId === null ? '' : ` (project ${v.projectId})`}`;
+  const url = safeHttpUrl(p.webUrl);
+  const label = `pipeline #${p.id}`;
+  return `*Pipeline* ${url ? slackLink(url, label) : label} (project ${p.projectId}) ref ${slackValue(p.ref, L.ref)} source ${slackValue(p.source, L.pipelineSource)} by ${slackValue(p.username, L.username)}`;
+}
+
+/** The notification's Slack mrkdwn description: every record value in a code span, whole lines kept. */
+function chatbotDescription(v: Verdict, maxFindings: number, banner: readonly string[]): string {
+  const L = FIELD_LIMITS;
+  const code = slackValue;
   const lines: string[] = [];
   // The banner is plain text of our own making (enum words, an SNS id, a time); slackText escapes it anyway.
   for (const line of banner) lines.push(`_${slackText(line, 500)}_`);
@@ -366,15 +386,7 @@ export function renderChatbot(
   lines.push(`*Token sub* ${code(v.subject, L.subject)}`);
   lines.push(`*Issuer* ${code(v.issuer, L.issuer)}  *Audience* ${code(v.audience, L.audience)}`);
   lines.push(`*Session name* ${code(v.roleSessionName, L.sessionName)} _(caller-chosen hint)_`);
-  if (p) {
-    const url = safeHttpUrl(p.webUrl);
-    const label = `pipeline #${p.id}`;
-    lines.push(
-      `*Pipeline* ${url ? slackLink(url, label) : label} (project ${p.projectId}) ref ${code(p.ref, L.ref)} source ${code(p.source, L.pipelineSource)} by ${code(p.username, L.username)}`,
-    );
-  } else {
-    lines.push(`*Pipeline* _not identified_${v.projectId === null ? '' : ` (project ${v.projectId})`}`);
-  }
+  lines.push(chatbotPipelineLine(v));
   if (v.errorCode !== null) lines.push(`*Result* FAILED ${code(v.errorCode, L.errorCode)}`);
   if (v.reason !== null) lines.push(`*Reason* ${slackText(v.reason, L.reason)}`);
   lines.push(`*Source IP* ${code(v.sourceIp, L.sourceIp)}  *User agent* ${code(v.userAgent, L.userAgent)}`);
@@ -386,7 +398,37 @@ export function renderChatbot(
     if (omitted > 0) lines.push(`• _...and ${omitted} more: see the decision log_`);
   }
   lines.push(`*Event* ${code(v.eventId, L.generic)} at ${code(v.eventTime, L.generic)}`);
-  const description = truncateLines(lines, CHATBOT_DESCRIPTION_MAX);
+  return truncateLines(lines, CHATBOT_DESCRIPTION_MAX);
+}
+
+function chatbotMetadata(v: Verdict, eventId: string): NonNullable<ChatbotNotification['metadata']> {
+  return {
+    // Same thread for every update of one event: an `unverified` later resolved to `alert` lands under it.
+    threadId: `gitlab-oidc-watch-${eventId}`,
+    summary: asciiText(
+      `GitLab OIDC ${v.verdict} (${v.severity}) ${roleName(v.roleArn)} in ${v.accountId}`,
+      250,
+    ),
+    eventType: `GitLabOidcWatch${v.verdict[0]?.toUpperCase() ?? ''}${v.verdict.slice(1)}`,
+    relatedResources: [asciiText(v.roleArn, FIELD_LIMITS.roleArn)],
+    additionalContext: {
+      verdict: v.verdict,
+      severity: v.severity,
+      account: asciiText(v.accountId, 64),
+      region: asciiText(v.region, 64),
+      eventId,
+    },
+  };
+}
+
+/** Chatbot custom notification; `description` is Slack mrkdwn with every record value in a code span. */
+export function renderChatbot(
+  v: Verdict,
+  maxFindings = MAX_FINDINGS_SHOWN,
+  publication?: PublicationContext,
+): ChatbotNotification {
+  const banner = updateBanner(v, publication);
+  const title = `${banner.length > 0 ? ':arrows_counterclockwise: *UPDATE* ' : ''}${VERDICT_EMOJI[v.verdict]} *${v.verdict.toUpperCase()}* (${v.severity}): ${slackText(roleName(v.roleArn), 64)} ${headline(v)}`;
   const codes = uniqueCodes(v.findings);
   const nextSteps = [
     ...codes.map((c) => `${c}: ${triageHint(c)}`),
@@ -405,27 +447,11 @@ export function renderChatbot(
         Array.from(title).length > CHATBOT_TITLE_MAX
           ? Array.from(title).slice(0, CHATBOT_TITLE_MAX).join('')
           : title,
-      description,
+      description: chatbotDescription(v, maxFindings, banner),
       nextSteps,
       keywords: [...(banner.length > 0 ? ['update'] : []), v.verdict, v.severity, ...codes].slice(0, 10),
     },
-    metadata: {
-      // Same thread for every update of one event: an `unverified` later resolved to `alert` lands under it.
-      threadId: `gitlab-oidc-watch-${eventId}`,
-      summary: asciiText(
-        `GitLab OIDC ${v.verdict} (${v.severity}) ${roleName(v.roleArn)} in ${v.accountId}`,
-        250,
-      ),
-      eventType: `GitLabOidcWatch${v.verdict[0]?.toUpperCase() ?? ''}${v.verdict.slice(1)}`,
-      relatedResources: [asciiText(v.roleArn, FIELD_LIMITS.roleArn)],
-      additionalContext: {
-        verdict: v.verdict,
-        severity: v.severity,
-        account: asciiText(v.accountId, 64),
-        region: asciiText(v.region, 64),
-        eventId,
-      },
-    },
+    metadata: chatbotMetadata(v, eventId),
   };
 }
 
