@@ -19,6 +19,7 @@ import { startRemoteStandin } from './remote-standin';
 import { fmt, fromArray, printSection, timed } from './common';
 
 const ACCOUNT = '123456789012';
+const PIPELINES_FROM = Date.parse('2026-11-20T06:00:00Z');
 
 export function otherEvent(i: number): string {
   return JSON.stringify({
@@ -177,11 +178,18 @@ export async function benchGitLabCaching(): Promise<void> {
       protected_tags: ['v*'],
     });
     for (let k = 0; k < pipelinesPerProject; k += 1) {
+      // One pipeline every 10 minutes per project, finished 3 minutes later: the events below land while its
+      // deploy job runs, as provenance (issue 8) requires of a pipeline that minted a token.
+      const created = PIPELINES_FROM + k * 600_000 + p * 7_000;
       data.pipelines.push({
         id: 7000 + p * 100 + k,
         project_id: 101 + p,
         ref: k % 4 === 0 ? `feature/f-${k}` : 'main',
         source: 'push',
+        status: 'success',
+        created_at: new Date(created).toISOString(),
+        updated_at: new Date(created + 180_000).toISOString(),
+        finished_at: new Date(created + 180_000).toISOString(),
       });
     }
   }
@@ -190,9 +198,10 @@ export async function benchGitLabCaching(): Promise<void> {
     const pl = data.pipelines[i % data.pipelines.length];
     const pr = data.projects.find((x) => x.id === pl?.project_id);
     if (!pl || !pr) throw new Error('bench corpus is inconsistent');
+    const eventMs = Date.parse(pl.created_at ?? '') + 30_000 + Math.floor(i / data.pipelines.length) * 10_000;
     const raw = makeWebIdentityRecord({
       eventId: `bench-${i}`,
-      eventTime: '2026-11-20T09:00:00Z', // after the stand-in's pipeline creation times
+      eventTime: new Date(eventMs).toISOString().replace('.000Z', 'Z'), // while the pipeline's deploy job runs
       roleArn: `arn:aws:iam::${ACCOUNT}:role/prod-deploy`,
       roleSessionName: `pipeline-${pl.id}`,
       subject: `project_path:${pr.path_with_namespace}:ref_type:branch:ref:${pl.ref}`,
@@ -226,7 +235,9 @@ export async function benchGitLabCaching(): Promise<void> {
     const cached = await run(true);
     const naive = await run(false);
     const uniquePipelines = data.pipelines.length;
-    const budget = uniquePipelines + 2 * projects;
+    // Per pipeline: its jobs (kept once it finished) and the ref's pipelines list for the five-minute windows its
+    // events fall in (provenance, issue 8); per project: the project and its protected branches.
+    const budget = 3 * uniquePipelines + 2 * projects;
     const ideal = (cached.requests * latencyMs) / concurrency;
     const idealBudget = (budget * latencyMs) / concurrency;
     printSection(
@@ -235,7 +246,7 @@ export async function benchGitLabCaching(): Promise<void> {
         {
           label: 'cached: GitLab requests',
           value: `${fmt(cached.requests)}`,
-          target: `<= unique pipelines + 2 x projects = ${budget}`,
+          target: `<= 3 x unique pipelines + 2 x projects = ${budget}`,
           meets: cached.requests <= budget,
         },
         {

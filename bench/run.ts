@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- section...]`: prints figures and ratios against baselines run in the same process, then one line
  * `BENCH {json}` with every figure (scripts/bench-table.ts turns it into the README's performance table).
- * Sections: engine, gitlab, live, budget, files, bundle, hunt (default: all). Never asserts: a benchmark reports, CI
+ * Sections: engine, gitlab, live, budget, files, bundle, hunt, provenance (default: all). Never asserts: a benchmark reports, CI
  * tests. Optional: BENCH_LAMBDA_NODE=/path/to/node22 measures start-up on the Lambda runtime's Node too.
  */
 import { benchGitLabCaching, benchSkipThroughput } from './engine';
@@ -10,6 +10,7 @@ import { benchBundle } from './bundle';
 import { benchFiles } from './files';
 import { benchHunt } from './hunt';
 import { benchLive } from './live';
+import { benchProvenance } from './provenance';
 
 const sections: Record<string, () => Promise<object | void>> = {
   engine: benchSkipThroughput,
@@ -19,6 +20,7 @@ const sections: Record<string, () => Promise<object | void>> = {
   files: benchFiles,
   bundle: benchBundle,
   hunt: benchHunt,
+  provenance: benchProvenance,
 };
 
 /** Rounds figures for the BENCH line: 3 significant decimals at most. */

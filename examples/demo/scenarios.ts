@@ -3,13 +3,59 @@
  * Shared by `npm run demo`, the CLI end-to-end test and the benchmark, so what the demo shows is what is tested.
  * All data is invented and redacted: account 123456789012, IPs from 192.0.2.0/24.
  */
-import type { StandinData } from '../../tools/gitlab-standin';
+import type { StandinData, StandinPipeline } from '../../tools/gitlab-standin';
 import type { FindingCode, VerdictKind } from '../../lib/core/verdict';
 
 export const DEMO_ACCOUNT = '123456789012';
 export const PROD_DEPLOY_ROLE = `arn:aws:iam::${DEMO_ACCOUNT}:role/prod-deploy`;
 export const PROD_PAYMENTS_ROLE = `arn:aws:iam::${DEMO_ACCOUNT}:role/prod-payments-deployer`;
 export const CI_CACHE_ROLE = `arn:aws:iam::${DEMO_ACCOUNT}:role/ci-cache-writer`;
+
+const minus = (iso: string, seconds: number): string =>
+  new Date(Date.parse(iso) - seconds * 1000).toISOString();
+
+/** A pipeline created two minutes before `usedAt`, its deploy job running then; it finishes a minute later. */
+function running(id: number, ref: string, source: string, username: string, usedAt: string): StandinPipeline {
+  return {
+    id,
+    project_id: 4242,
+    ref,
+    source,
+    username,
+    status: 'success',
+    created_at: minus(usedAt, 120),
+    updated_at: minus(usedAt, -60),
+    finished_at: minus(usedAt, -60),
+  };
+}
+
+/** A parent pipeline whose only job (a build) finished ten minutes before its child deployed; it triggered the child. */
+function parent(id: number, ref: string, source: string, username: string, usedAt: string): StandinPipeline {
+  return {
+    ...running(id, ref, source, username, usedAt),
+    created_at: minus(usedAt, 900),
+    jobs: [
+      {
+        id: id * 10,
+        name: 'build',
+        stage: 'build',
+        status: 'success',
+        // Finished well before the child's deploy (beyond the 5-minute clock skew): only the child was running.
+        started_at: minus(usedAt, 898),
+        finished_at: minus(usedAt, 700),
+        runner: { id: 51, runner_type: 'instance_type' },
+      },
+    ],
+  };
+}
+
+/** A child pipeline (source parent_pipeline) of `parentId` whose deploy job runs when the role is assumed. */
+function child(id: number, parentId: number, ref: string, usedAt: string): StandinPipeline {
+  return {
+    ...running(id, ref, 'parent_pipeline', 'release-bot', usedAt),
+    upstream: { project_id: 4242, pipeline_id: parentId },
+  };
+}
 
 /** GitLab as the demo's stand-in serves it. */
 export const DEMO_GITLAB: StandinData = {
@@ -19,6 +65,18 @@ export const DEMO_GITLAB: StandinData = {
       path_with_namespace: 'acme/platform/deploy',
       protected_branches: ['main', 'release/*'],
       protected_tags: ['v*'],
+      // The repository's branches and tags (a sub without ref_type is resolved against them). `v1.4.0` also exists
+      // as an unprotected branch: a branch named like a protected tag.
+      branches: [
+        'main',
+        'feature/quick-fix',
+        'feature/exfil',
+        'feature/new-api',
+        'release/2026.11',
+        'release/2026.12',
+        'v1.4.0',
+      ],
+      tags: ['v1.4.0'],
     },
     // The payments deploy project (pinned id 5151) was renamed; a new project (6161) took its old path.
     {
@@ -34,21 +92,28 @@ export const DEMO_GITLAB: StandinData = {
       protected_tags: [],
     },
   ],
+  // Each pipeline starts two minutes before the assumption that uses it and is still running then (default job:
+  // `deploy`, started 2 s after the pipeline): GitLab's record of which pipeline could have minted the token.
   pipelines: [
-    { id: 900001, project_id: 4242, ref: 'main', source: 'push', username: 'release-bot' },
-    { id: 900002, project_id: 4242, ref: 'feature/quick-fix', source: 'push', username: 'dev-alice' },
-    { id: 900003, project_id: 4242, ref: 'feature/exfil', source: 'push', username: 'mallory' },
-    { id: 900004, project_id: 4242, ref: 'main', source: 'trigger', username: 'ci-trigger' },
-    { id: 900005, project_id: 4242, ref: 'release/2026.11', source: 'push', username: 'release-bot' },
-    { id: 900006, project_id: 4242, ref: 'v1.4.0', source: 'push', tag: true, username: 'release-bot' },
-    {
-      id: 900007,
-      project_id: 4242,
-      ref: 'refs/merge-requests/17/head',
-      source: 'merge_request_event',
-      username: 'dev-bob',
-    },
-    { id: 900008, project_id: 6161, ref: 'main', source: 'push', username: 'newcomer' },
+    running(900001, 'main', 'push', 'release-bot', '2026-11-20T09:00:05Z'),
+    running(900002, 'feature/quick-fix', 'push', 'dev-alice', '2026-11-20T09:12:41Z'),
+    running(900003, 'feature/exfil', 'push', 'mallory', '2026-11-20T09:30:17Z'),
+    running(900004, 'main', 'trigger', 'ci-trigger', '2026-11-20T10:02:00Z'),
+    running(900005, 'release/2026.11', 'push', 'release-bot', '2026-11-20T11:15:30Z'),
+    { ...running(900006, 'v1.4.0', 'push', 'release-bot', '2026-11-20T12:00:00Z'), tag: true },
+    running(900007, 'refs/merge-requests/17/head', 'merge_request_event', 'dev-bob', '2026-11-20T13:45:12Z'),
+    { ...running(900008, 'main', 'push', 'newcomer', '2026-11-20T14:20:00Z'), project_id: 6161 },
+    // ---- provenance (issue 8) ----
+    // A leaked trigger token starts a pipeline on main at 11:30; its job names the 09:00 push pipeline.
+    running(900009, 'main', 'trigger', 'ci-trigger', '2026-11-20T11:30:00Z'),
+    // GitLab's parent/child layout: a push on main (900011) starts a child pipeline (900010) that deploys.
+    parent(900011, 'main', 'push', 'release-bot', '2026-11-20T18:00:00Z'),
+    child(900010, 900011, 'main', '2026-11-20T18:00:00Z'),
+    // The same layout under a parent started by a trigger token.
+    parent(900013, 'main', 'trigger', 'ci-trigger', '2026-11-20T19:30:00Z'),
+    child(900012, 900013, 'main', '2026-11-20T19:30:00Z'),
+    // A team without a session-name convention: the candidates decide.
+    running(900014, 'release/2026.12', 'push', 'release-bot', '2026-11-20T20:30:00Z'),
   ],
   mergeRequests: [{ project_id: 4242, iid: 17, source_branch: 'feature/new-api', target_branch: 'main' }],
 };
@@ -214,6 +279,63 @@ export const DEMO_SCENARIOS: readonly DemoScenario[] = [
       roleSessionName: 'pipeline-900002',
       subject: sub('acme/platform/deploy', 'branch', 'feature/quick-fix'),
       error: { code: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' },
+    },
+  },
+  // ---- provenance (issue 8) ----
+  {
+    name: 'trigger-names-old-push',
+    description:
+      "A pipeline started with a leaked trigger token on main names the morning's push pipeline (pipeline-900001) in its session name.",
+    expected: 'alert',
+    expectedCodes: ['SESSION_NAME_MISMATCH', 'PIPELINE_SOURCE_NOT_ALLOWED'],
+    record: {
+      eventId: 'd3a1e001-0000-4000-8000-000000000012',
+      eventTime: '2026-11-20T11:30:00Z',
+      roleArn: PROD_DEPLOY_ROLE,
+      roleSessionName: 'pipeline-900001',
+      subject: sub('acme/platform/deploy', 'branch', 'main'),
+      sourceIp: '192.0.2.66',
+    },
+  },
+  {
+    name: 'child-of-push-on-main',
+    description:
+      'The deploy job runs in a child pipeline (source parent_pipeline) of a push on main: judged by its root.',
+    expected: 'ok',
+    expectedCodes: [],
+    record: {
+      eventId: 'd3a1e001-0000-4000-8000-000000000013',
+      eventTime: '2026-11-20T18:00:00Z',
+      roleArn: PROD_DEPLOY_ROLE,
+      roleSessionName: 'pipeline-900010',
+      subject: sub('acme/platform/deploy', 'branch', 'main'),
+    },
+  },
+  {
+    name: 'child-of-trigger',
+    description: 'The same child-pipeline deploy, but its parent was started with a trigger token.',
+    expected: 'alert',
+    expectedCodes: ['PIPELINE_SOURCE_NOT_ALLOWED'],
+    record: {
+      eventId: 'd3a1e001-0000-4000-8000-000000000014',
+      eventTime: '2026-11-20T19:30:00Z',
+      roleArn: PROD_DEPLOY_ROLE,
+      roleSessionName: 'pipeline-900012',
+      subject: sub('acme/platform/deploy', 'branch', 'main'),
+    },
+  },
+  {
+    name: 'no-session-convention',
+    description:
+      'A team with no session-name convention (botocore default): the pipelines GitLab shows running decide.',
+    expected: 'ok',
+    expectedCodes: [],
+    record: {
+      eventId: 'd3a1e001-0000-4000-8000-000000000015',
+      eventTime: '2026-11-20T20:30:00Z',
+      roleArn: PROD_DEPLOY_ROLE,
+      roleSessionName: 'botocore-session-1763670600',
+      subject: sub('acme/platform/deploy', 'branch', 'release/2026.12'),
     },
   },
   {

@@ -134,7 +134,13 @@ async function judge(
   // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
   // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
   const gitlab = await service.gitlab(log);
-  const evaluator = createEvaluator({ config: deps.config, gitlab, now: deps.now });
+  const evaluator = createEvaluator({
+    config: deps.config,
+    gitlab,
+    now: deps.now,
+    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+  });
   const started = performance.now();
   const verdict = await evaluator.evaluate(assumption);
   const stats = gitlab.stats();

@@ -130,7 +130,13 @@ async function runOnce(
   const now = deps.now ?? (() => new Date());
   // One directory for the run: its cache is shared by every event of this reconciliation.
   const gitlab = await service.gitlab(log);
-  const evaluator = createEvaluator({ config: deps.config, gitlab, now: deps.now });
+  const evaluator = createEvaluator({
+    config: deps.config,
+    gitlab,
+    now: deps.now,
+    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+  });
   const window = windowFor(settings.lookbackHours, now(), context);
   const { start, end, signal } = window;
   log.info(

@@ -10,19 +10,37 @@
  */
 // @gitbeaker/rest's resource classes take a preset config that our own `requesterFn` overrides
 // ({...preset, ...ours}), so requests go through our transport, never through its 10-retry, 300 s default handler.
-import { MergeRequests, Pipelines, Projects, ProtectedBranches, ProtectedTags } from '@gitbeaker/rest';
+import {
+  Branches,
+  Deployments,
+  Jobs,
+  MergeRequests,
+  Pipelines,
+  Projects,
+  ProtectedBranches,
+  ProtectedTags,
+  Tags,
+} from '@gitbeaker/rest';
 import type { z } from 'zod';
 import { ConfigError, GitLabUnavailableError, OidcWatchError } from '../core/errors';
 import type {
+  DeploymentListQuery,
+  GitLabBridge,
+  GitLabDeployment,
   GitLabDirectory,
+  GitLabJob,
   GitLabMergeRequest,
   GitLabPipeline,
   GitLabPort,
   GitLabProject,
   GitLabStats,
   Lookup,
+  PipelineListQuery,
   ProjectRef,
+  ProtectedEnvironment,
   ProtectedRefPattern,
+  RepositoryRef,
+  UpstreamChain,
 } from '../core/gitlab-port';
 import type { TrustedIssuer } from '../core/config';
 import { silentLogger, type Logger } from '../core/logger';
@@ -45,6 +63,23 @@ import {
   toProject,
   toProtectedRefs,
 } from './gitlab/schemas';
+import {
+  BridgeListJsonSchema,
+  DeploymentListJsonSchema,
+  GraphqlUpstreamJsonSchema,
+  JobListJsonSchema,
+  PipelineListJsonSchema,
+  ProtectedEnvironmentListJsonSchema,
+  RepositoryRefJsonSchema,
+  toBridgeList,
+  toDeploymentList,
+  toJobList,
+  toPipelineList,
+  toProtectedEnvironments,
+  toRepositoryRef,
+  toUpstreamChain,
+  upstreamQuery,
+} from './gitlab/provenance-schemas';
 import {
   DEFAULT_CACHE_MAX_ENTRIES,
   DEFAULT_CACHE_TTL_MS,
@@ -121,6 +156,25 @@ const PROTECTED_BRANCHES = lookupKind<readonly ProtectedRefPattern[]>('protected
 const PROTECTED_TAGS = lookupKind<readonly ProtectedRefPattern[]>('protected-tags', 'mutable');
 /** A merge request's target branch can be edited while it is open. */
 const MERGE_REQUEST = lookupKind<GitLabMergeRequest>('merge-request', 'mutable');
+
+// ---- provenance (issue 8) ----
+/** GitLab's largest page. See: https://docs.gitlab.com/api/rest/#offset-based-pagination */
+const MAX_PER_PAGE = 100;
+/** A ref's pipelines in a CLOSED window (open windows are never cached): a retry can still bring one in. */
+const PIPELINE_LIST = lookupKind<readonly GitLabPipeline[]>('pipeline-list', 'mutable');
+/** Jobs of a FINISHED pipeline, keyed by its updated_at: a retry changes status and updated_at, hence the key. */
+const FINISHED_JOBS = lookupKind<readonly GitLabJob[]>('finished-pipeline-jobs', 'immutable');
+/** Which pipeline triggered which never changes. */
+const UPSTREAM = lookupKind<UpstreamChain>('pipeline-upstream', 'immutable');
+/** A running parent can still start children. */
+const BRIDGES = lookupKind<readonly GitLabBridge[]>('pipeline-bridges', 'mutable');
+/** Branches and tags are created, deleted and (un)protected. */
+const REPOSITORY_REF = lookupKind<RepositoryRef>('repository-ref', 'mutable');
+const DEPLOYMENTS = lookupKind<readonly GitLabDeployment[]>('deployments', 'mutable');
+const PROTECTED_ENVIRONMENTS = lookupKind<readonly ProtectedEnvironment[]>(
+  'protected-environments',
+  'mutable',
+);
 
 export class GitLabAdapter implements GitLabPort {
   private readonly http: GitLabHttpClient;
@@ -267,6 +321,165 @@ export class GitLabAdapter implements GitLabPort {
         (requesterFn) => new MergeRequests(this.resourceOptions(requesterFn)).show(projectId, iid),
         MergeRequestJsonSchema,
         toMergeRequest,
+      ),
+    );
+  }
+
+  // ---- provenance (issue 8) ----
+
+  public listPipelines(
+    project: ProjectRef,
+    q: PipelineListQuery,
+  ): Promise<Lookup<readonly GitLabPipeline[]>> {
+    const key = `${projectKey(project)}|${q.ref}|${q.updatedAfter ?? ''}|${q.createdBefore}|${q.perPage}|${q.status ?? ''}`;
+    // A window that is still open (live events) can gain pipelines at any moment: never served from the cache.
+    const closed = Date.parse(q.createdBefore) < Date.now();
+    const run = () =>
+      this.lookup(
+        `pipelines of ref ${JSON.stringify(q.ref)} in project ${String(project)}`,
+        // One page, newest first (GitLab's default order: id desc). See: https://docs.gitlab.com/api/pipelines/#list-project-pipelines
+        (requesterFn) => {
+          // `created_before` is a documented filter gitbeaker's option type does not list yet; passed through as is.
+          const options = {
+            ref: q.ref,
+            ...(q.updatedAfter !== null ? { updatedAfter: q.updatedAfter } : {}),
+            ...(q.status !== undefined ? { status: q.status } : {}),
+            createdBefore: q.createdBefore,
+            orderBy: 'id' as const,
+            sort: 'desc' as const,
+            perPage: Math.min(q.perPage, MAX_PER_PAGE),
+            page: 1,
+          };
+          return new Pipelines(this.resourceOptions(requesterFn)).all(project, options);
+        },
+        PipelineListJsonSchema,
+        toPipelineList,
+      );
+    return closed ? this.memo(PIPELINE_LIST, key, run) : run();
+  }
+
+  public listPipelineJobs(
+    projectId: number,
+    pipeline: Pick<GitLabPipeline, 'id' | 'status' | 'updatedAt'>,
+  ): Promise<Lookup<readonly GitLabJob[]>> {
+    const run = () =>
+      this.lookup(
+        `jobs of pipeline ${pipeline.id}`,
+        (requesterFn) =>
+          new Jobs(this.resourceOptions(requesterFn)).all(projectId, {
+            pipelineId: pipeline.id,
+            includeRetried: true,
+            perPage: MAX_PER_PAGE,
+          }),
+        JobListJsonSchema,
+        toJobList,
+      );
+    // A running pipeline's jobs change (they start and finish): never kept. A finished one's are kept per updated_at.
+    if (!FINISHED_PIPELINE_STATUSES.has(pipeline.status ?? '') || pipeline.updatedAt === null) return run();
+    return this.memo(FINISHED_JOBS, `${projectId}#${pipeline.id}@${pipeline.updatedAt}`, run);
+  }
+
+  public getPipelineUpstream(
+    projectPath: string,
+    pipelineIid: number,
+    depth: number,
+  ): Promise<Lookup<UpstreamChain>> {
+    return this.memo(UPSTREAM, `${projectPath.toLowerCase()}#${pipelineIid}/${depth}`, () =>
+      this.lookup(
+        `the upstream chain of pipeline #${pipelineIid} of ${projectPath} (GraphQL)`,
+        // GitLab's GraphQL endpoint sits beside /api/v4; GET carries queries (never mutations).
+        (requesterFn) =>
+          new Pipelines(this.resourceOptions(requesterFn)).requester
+            .get('../graphql', {
+              searchParams: {
+                query: upstreamQuery(depth),
+                variables: JSON.stringify({ fullPath: projectPath, iid: String(pipelineIid) }),
+              },
+            })
+            .then((response) => response.body),
+        GraphqlUpstreamJsonSchema,
+        (json) => toUpstreamChain(json, depth),
+      ).then((result): Lookup<UpstreamChain> => {
+        if (result.status !== 'found') return result;
+        const chain = result.value;
+        if (chain.kind === 'chain') return { status: 'found', value: chain.chain };
+        if (chain.kind === 'missing') return { status: 'not_found', detail: chain.detail };
+        return this.unavailable(`the upstream chain of pipeline #${pipelineIid}`, chain.detail);
+      }),
+    );
+  }
+
+  public listPipelineBridges(
+    projectId: number,
+    pipelineId: number,
+  ): Promise<Lookup<readonly GitLabBridge[]>> {
+    return this.memo(BRIDGES, `${projectId}#${pipelineId}`, () =>
+      this.lookup(
+        `trigger jobs of pipeline ${pipelineId}`,
+        (requesterFn) =>
+          new Jobs(this.resourceOptions(requesterFn)).allPipelineBridges(projectId, pipelineId),
+        BridgeListJsonSchema,
+        toBridgeList,
+      ),
+    );
+  }
+
+  public getBranch(projectId: number, name: string): Promise<Lookup<RepositoryRef>> {
+    return this.memo(REPOSITORY_REF, `${projectId}|branch|${name}`, () =>
+      this.lookup(
+        `branch ${JSON.stringify(name)} of project ${projectId}`,
+        (requesterFn) => new Branches(this.resourceOptions(requesterFn)).show(projectId, name),
+        RepositoryRefJsonSchema,
+        toRepositoryRef,
+      ),
+    );
+  }
+
+  public getTag(projectId: number, name: string): Promise<Lookup<RepositoryRef>> {
+    return this.memo(REPOSITORY_REF, `${projectId}|tag|${name}`, () =>
+      this.lookup(
+        `tag ${JSON.stringify(name)} of project ${projectId}`,
+        (requesterFn) => new Tags(this.resourceOptions(requesterFn)).show(projectId, name),
+        RepositoryRefJsonSchema,
+        toRepositoryRef,
+      ),
+    );
+  }
+
+  public listDeployments(
+    projectId: number,
+    q: DeploymentListQuery,
+  ): Promise<Lookup<readonly GitLabDeployment[]>> {
+    return this.memo(DEPLOYMENTS, `${projectId}|${q.updatedAfter}|${q.environment ?? ''}`, () =>
+      this.lookup(
+        `deployments of project ${projectId}`,
+        (requesterFn) =>
+          new Deployments(this.resourceOptions(requesterFn)).all(projectId, {
+            updatedAfter: q.updatedAfter,
+            orderBy: 'updated_at',
+            sort: 'desc',
+            perPage: MAX_PER_PAGE,
+            page: 1,
+            ...(q.environment !== null ? { environment: q.environment } : {}),
+          }),
+        DeploymentListJsonSchema,
+        toDeploymentList,
+      ),
+    );
+  }
+
+  public listProtectedEnvironments(projectId: number): Promise<Lookup<readonly ProtectedEnvironment[]>> {
+    return this.memo(PROTECTED_ENVIRONMENTS, String(projectId), () =>
+      this.lookup(
+        `protected environments of project ${projectId}`,
+        // gitbeaker's ProjectProtectedEnvironments passes its `projects` prefix separately (prefixUrl), which our
+        // transport does not read: the path is spelled out. One page of 100 holds any real project's list.
+        (requesterFn) =>
+          new Projects(this.resourceOptions(requesterFn)).requester
+            .get(`projects/${projectId}/protected_environments`, { searchParams: { perPage: MAX_PER_PAGE } })
+            .then((response) => response.body),
+        ProtectedEnvironmentListJsonSchema,
+        toProtectedEnvironments,
       ),
     );
   }

@@ -19,6 +19,11 @@ export interface RoleAssumption {
   readonly roleSessionName: string | null;
   /** The token's `sub`, from `userIdentity.userName` or `responseElements.subjectFromWebIdentityToken`. */
   readonly subject: string | null;
+  /**
+   * `responseElements.subjectFromWebIdentityToken` when the record also has a `userIdentity.userName` that differs
+   * from it (else null). Both should be the same signed `sub`; a record where they disagree is never judged ok.
+   */
+  readonly subjectConflict: string | null;
   /** `userIdentity.identityProvider` (an OIDC provider ARN, or a bare host in old records). Null on some failures. */
   readonly identityProvider: string | null;
   /**

@@ -300,6 +300,16 @@ function endpointTypeOf(value: string | null | undefined): 'global' | 'regional'
   return v === 'global' || v === 'regional' ? v : null;
 }
 
+/** The response's subject when both are present and differ: which one is the token's cannot be told. */
+function subjectConflictOf(
+  userName: string | null | undefined,
+  fromToken: string | null | undefined,
+): string | null {
+  if (userName === null || userName === undefined) return null;
+  if (fromToken === null || fromToken === undefined) return null;
+  return userName === fromToken ? null : fromToken;
+}
+
 function toAssumption(r: WebIdentityRecord, envelope: Envelope, where: RecordLocation): RoleAssumption {
   const eventTime = normalizeEventTime(r.eventTime);
   if (eventTime === null)
@@ -329,6 +339,7 @@ function toAssumption(r: WebIdentityRecord, envelope: Envelope, where: RecordLoc
     roleSessionName: request.roleSessionName ?? null,
     // Never split principalId (`<provider>:<aud>:<sub>`): the aud of a GitLab token is a URL with colons.
     subject: identity?.userName ?? response?.subjectFromWebIdentityToken ?? null,
+    subjectConflict: subjectConflictOf(identity?.userName, response?.subjectFromWebIdentityToken),
     identityProvider,
     issuer: providerIssuer ?? responseIssuer,
     audience: response?.audience ?? null,

@@ -75,7 +75,7 @@ export const TrustedIssuerSchema = z
 export const SessionNamePatternSchema = z
   .object({
     name: z.string().min(1),
-    /** A regular expression with named groups `pipeline_id` (required) and optionally `project_id`. */
+    /** A regular expression with named groups `pipeline_id` (required) and optionally `project_id`, `job_id`. */
     regex: z.string().min(1),
   })
   .strict()
@@ -133,6 +133,69 @@ export const PIPELINE_SOURCES = [
   'duo_workflow',
 ] as const;
 
+// ---- Provenance (issue 8): role keys for upstream chains, job facts and foreign issuers; service timing ----
+
+const RUNNER_TYPES = ['instance_type', 'group_type', 'project_type'] as const;
+
+/** Which downstream pipelines may mint this role's token; their chain's root is judged (source, project, ref). */
+export const DownstreamPipelinesSchema = z
+  .object({
+    /**
+     * `parent_pipeline` (child pipelines in the same project) and/or `pipeline` (multi-project downstream).
+     * Default: child pipelines only, judged by their root. `[]`: only pipelines that are not downstream at all.
+     */
+    allowedSources: z.array(z.enum(['parent_pipeline', 'pipeline'])).default(['parent_pipeline']),
+    /** Projects (numeric ids) an upstream pipeline may run in besides the role's allowedProjectIds. */
+    upstreamProjectIds: z.array(z.number().int().positive()).default([]),
+  })
+  .strict();
+
+/**
+ * Facts about the minting JOB a production role can require (GitLab's hardening guidance: production deploys go
+ * through a protected environment, on dedicated runners). Each one costs lookups only when required.
+ */
+export const JobRequirementsSchema = z
+  .object({
+    /** The job must have deployed to one of these environments (names or globs, `production`, `prod/*`). */
+    environments: z.array(z.string().min(1)).min(1).optional(),
+    /** The environment must be a protected environment in GitLab (Premium and above). */
+    protectedEnvironment: z.boolean().default(false),
+    /** The job's runner must be one of these ids... */
+    runnerIds: z.array(z.number().int().positive()).min(1).optional(),
+    /** ...and of one of these types. */
+    runnerTypes: z.array(z.enum(RUNNER_TYPES)).min(1).optional(),
+    /** false: an instance (shared) runner never runs this role's jobs. */
+    sharedRunners: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((j, ctx) => {
+    if (j.protectedEnvironment && j.environments === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protectedEnvironment'],
+        message: 'needs environments: the environment that must be protected',
+      });
+  });
+
+/** Service-wide timing and budgets of provenance. Defaults documented in the README. */
+export const ProvenanceSchema = z
+  .object({
+    /** Clock difference tolerated between GitLab and AWS, both ends of every window. */
+    clockSkewSeconds: z.number().int().min(0).max(3600).default(300),
+    /**
+     * The longest a token can live after its job started: GitLab sets `exp` at the job's timeout (5 min without
+     * one); the default project timeout is 60 min. Raise it to your longest deploy-job timeout.
+     */
+    maxTokenLifetimeSeconds: z.number().int().min(300).max(2_592_000).default(3600),
+    /** More pipelines than this on the ref in the window: unverified (CANDIDATES_OVER_BUDGET). */
+    maxCandidatePipelines: z.number().int().min(1).max(99).default(10),
+    /** Upstream levels read (GraphQL nesting); a deeper chain is unresolved. */
+    maxChainDepth: z.number().int().min(1).max(10).default(4),
+  })
+  .strict();
+
+// ---- end of provenance keys ----
+
 export const ProductionRoleSchema = z
   .object({
     name: z
@@ -161,6 +224,15 @@ export const ProductionRoleSchema = z
     /** Allowed `aud` values; required, pin a project-specific audience. */
     allowedAudiences: z.array(z.string().min(1)).min(1),
     severity: z.enum(['critical', 'high', 'medium', 'low']).default('critical'),
+    // ---- provenance (issue 8) ----
+    downstreamPipelines: DownstreamPipelinesSchema.prefault({}),
+    /** Optional: facts the minting job must show (environment, protected environment, runner). */
+    jobRequirements: JobRequirementsSchema.optional(),
+    /**
+     * Non-GitLab issuers (GitHub Actions...) allowed to assume this role; they are `ignored` for it. Any other
+     * issuer the role does not name is UNTRUSTED_ISSUER, even one listed in ignoredIssuers.
+     */
+    allowedForeignIssuers: z.array(issuerUrl).default([]),
     // --- issue 9 (rel): severity routing ---------------------------------------------------------------------
     /**
      * Severity of this role's `unverified` verdicts (GitLab could not answer, session name unparsed...). Default:
@@ -380,6 +452,8 @@ export const ConfigSchema = z
     defaultSessionNamePatterns: z.boolean().default(true),
     // --- end session-name patterns ---
     productionRoles: z.array(ProductionRoleSchema).min(1),
+    // ---- provenance (issue 8) ----
+    provenance: ProvenanceSchema.prefault({}),
     deployment: DeploymentSchema.optional(),
     /** Trust-policy audit (`oidc-watch audit`, scheduled audit function); see AuditSchema. */
     audit: AuditSchema.prefault({}),
@@ -396,6 +470,16 @@ export const ConfigSchema = z
             message: `issuer ${iss} is not in trustedIssuers (${[...trusted].join(', ')})`,
           });
         }
+      });
+    });
+    c.productionRoles.forEach((r, i) => {
+      r.allowedForeignIssuers.forEach((iss, j) => {
+        if (trusted.has(iss))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['productionRoles', i, 'allowedForeignIssuers', j],
+            message: `issuer ${iss} is a trusted GitLab issuer: list it in issuers instead`,
+          });
       });
     });
     const names = new Set<string>();
@@ -448,6 +532,8 @@ export type TrustedIssuer = z.output<typeof TrustedIssuerSchema>;
 export type ProductionRole = z.output<typeof ProductionRoleSchema>;
 export type SessionNamePattern = z.output<typeof SessionNamePatternSchema>;
 export type Deployment = z.output<typeof DeploymentSchema>;
+export type ProvenanceSettings = z.output<typeof ProvenanceSchema>;
+export type JobRequirements = z.output<typeof JobRequirementsSchema>;
 export type TokenSource = NonNullable<TrustedIssuer['token']>;
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -27,6 +27,8 @@ export interface CompiledPolicy {
    * denotes, or null when the issuer is missing or not trusted.
    */
   trustedIssuer(issuer: string | null): string | null;
+  /** True when the role lists this (non-GitLab) issuer in allowedForeignIssuers. */
+  roleAllowsForeignIssuer(role: ProductionRole, issuer: string | null): boolean;
   /** True when the role accepts this (canonical, trusted) issuer: its `issuers` list, or every trusted issuer. */
   roleAcceptsIssuer(role: ProductionRole, trustedIssuer: string): boolean;
 }
@@ -63,6 +65,11 @@ function buildPolicy(config: Config): CompiledPolicy {
     trustedIssuer(issuer) {
       if (issuer === null) return null;
       return trusted.get(normalizeIssuer(issuer)) ?? null;
+    },
+    roleAllowsForeignIssuer(role, issuer) {
+      if (issuer === null || role.allowedForeignIssuers.length === 0) return false;
+      const wanted = normalizeIssuer(issuer);
+      return role.allowedForeignIssuers.some((i) => normalizeIssuer(i) === wanted);
     },
     roleAcceptsIssuer(role, trustedIssuer) {
       // A role object from another Config (never in practice) is still judged by its own list.

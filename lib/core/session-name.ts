@@ -22,6 +22,8 @@ export interface ParsedSessionName {
   readonly pipelineId: number;
   /** The project id the name claims, when the pattern has a `project_id` group and it matched. */
   readonly projectId: number | null;
+  /** The job id the name claims (`(?<job_id>...)`, e.g. `$CI_JOB_ID`): selects the minting job, never trusted. */
+  readonly jobId: number | null;
 }
 
 /**
@@ -61,7 +63,7 @@ function parseId(text: string | undefined): number | null {
 
 /**
  * The first pattern (in configured order) that matches and yields a usable pipeline id wins.
- * A pattern whose match gives a `project_id` group that is not a usable id is skipped too: a half-parsed
+ * A pattern whose match gives a `project_id` (or `job_id`) group that is not a usable id is skipped too: a half-parsed
  * name must not quietly lose the project it claims.
  */
 export function parseSessionName(name: string, patterns: CompiledSessionPatterns): ParsedSessionName | null {
@@ -75,7 +77,10 @@ export function parseSessionName(name: string, patterns: CompiledSessionPatterns
     const projectText = groups['project_id'];
     const projectId = projectText === undefined ? null : parseId(projectText);
     if (projectText !== undefined && projectId === null) continue;
-    return { pattern: p.name, pipelineId, projectId };
+    const jobText = groups['job_id'];
+    const jobId = jobText === undefined ? null : parseId(jobText);
+    if (jobText !== undefined && jobId === null) continue;
+    return { pattern: p.name, pipelineId, projectId, jobId };
   }
   return null;
 }

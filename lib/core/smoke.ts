@@ -89,6 +89,7 @@ export function smokeAssumption(
     roleArn: `arn:aws:iam::${where.account}:role/${SMOKE_ROLE_NAME}`,
     roleSessionName: `smoke-${detail.smokeTestId.slice(0, 8)}`,
     subject: null,
+    subjectConflict: null,
     identityProvider: null,
     issuer: null,
     audience: null,

@@ -29,6 +29,18 @@ export const FINDING_CODES = [
   'REF_TYPE_UNKNOWN',
   /** Safety net: a production-role check ended without a conclusion and without another finding (unverified). */
   'CHECKS_INCOMPLETE',
+  // ---- provenance (issue 8) ----
+  'NO_MINTING_PIPELINE',
+  'TOKEN_USED_AFTER_JOB',
+  'CANDIDATES_OVER_BUDGET',
+  'DOWNSTREAM_NOT_ALLOWED',
+  'UPSTREAM_NOT_ALLOWED',
+  'UPSTREAM_UNRESOLVED',
+  'ENVIRONMENT_NOT_ALLOWED',
+  'ENVIRONMENT_NOT_PROTECTED',
+  'RUNNER_NOT_ALLOWED',
+  'JOB_FACTS_UNVERIFIED',
+  'SUBJECT_CONFLICT',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 

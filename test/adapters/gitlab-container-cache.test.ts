@@ -15,6 +15,10 @@ const DEPLOY = 4242;
 const OTHER = 5151;
 const NOW = () => new Date('2026-11-20T12:00:00Z');
 
+/** Two minutes before the events: each pipeline's default deploy job runs from 11:57:02 to 11:58:35. */
+const RECENT = '2026-11-20T11:57:00.000+00:00';
+const LATER = '2026-11-20T12:30:00.000+00:00';
+
 function standinData(): StandinData {
   return {
     projects: [
@@ -26,13 +30,17 @@ function standinData(): StandinData {
       },
       { id: OTHER, path_with_namespace: 'acme/other', protected_branches: ['main'] },
     ],
+    // Pipelines whose deploy job runs when the events below (11:59) assume the role (issue 8: a token is judged by
+    // the pipelines GitLab shows running then); 9003 ran long before, so it is no candidate on main.
     pipelines: [
-      { id: 9001, project_id: DEPLOY, ref: 'main', source: 'push' },
-      { id: 9002, project_id: DEPLOY, ref: 'feature/x', source: 'push' },
+      { id: 9001, project_id: DEPLOY, ref: 'main', source: 'push', created_at: RECENT },
+      { id: 9002, project_id: DEPLOY, ref: 'feature/x', source: 'push', created_at: RECENT },
       { id: 9003, project_id: DEPLOY, ref: 'main', source: 'trigger' },
-      { id: 9004, project_id: DEPLOY, ref: 'main', source: 'push', status: 'running' },
-      { id: 9005, project_id: DEPLOY, ref: 'v1.2.0', source: 'push', tag: true },
-      { id: 9006, project_id: OTHER, ref: 'main', source: 'push' },
+      // Still running, started after the events: never a candidate for them (the running list finds it, and the
+      // creation time rules it out).
+      { id: 9004, project_id: DEPLOY, ref: 'main', source: 'push', status: 'running', created_at: LATER },
+      { id: 9005, project_id: DEPLOY, ref: 'v1.2.0', source: 'push', tag: true, created_at: RECENT },
+      { id: 9006, project_id: OTHER, ref: 'main', source: 'push', created_at: RECENT },
     ],
   };
 }
@@ -131,9 +139,12 @@ describe('per-container GitLab cache', () => {
     t += 1_000;
     const [after] = await judgeEach([event(3, 9001, MAIN)], caches);
     expect(after?.verdict).toBe('alert');
-    expect(standin.requests.map((r) => r.path.replace(/\?.*$/, ''))).toEqual([
-      '/api/v4/projects/acme%2Fdeploy',
+    // The ref's pipelines list can change too; the finished pipeline's jobs cannot.
+    expect(standin.requests.map((r) => r.path.replace(/\?.*$/, '')).sort()).toEqual([
       '/api/v4/projects/4242/protected_branches',
+      '/api/v4/projects/acme%2Fdeploy',
+      '/api/v4/projects/acme%2Fdeploy/pipelines', // the window's pipelines
+      '/api/v4/projects/acme%2Fdeploy/pipelines', // and those still running (the test's clock is near the events)
     ]);
   });
 

@@ -132,6 +132,10 @@ describe('GitLabAdapter', () => {
           source: 'push',
           tag: false,
           createdAt: '2025-04-16T03:31:56.117Z',
+          // The stand-in's pipelines finish 95 s after creation; started 2 s after it.
+          updatedAt: '2025-04-16T03:33:31.117Z',
+          startedAt: '2025-04-16T03:31:58.117Z',
+          finishedAt: '2025-04-16T03:33:31.117Z',
           username: 'release.bot',
           webUrl: `${standin.url}/acme/deploy/-/pipelines/${MAIN_PIPELINE}`,
         },

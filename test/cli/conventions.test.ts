@@ -112,8 +112,8 @@ describe('CLI conventions', () => {
     );
     expect(new Set(jsonLines(okOnly.stdout).map((v) => v.verdict))).toEqual(new Set(['ok', 'ignored']));
     expect(okOnly.code).toBe(0);
-    expect(okOnly.stderr).toMatch(/summary: 11 web-identity record/);
-    expect(okOnly.stderr).toMatch(/shown: 4 verdict\(s\) matching --verdict ok,ignored/);
+    expect(okOnly.stderr).toMatch(/summary: 15 web-identity record/);
+    expect(okOnly.stderr).toMatch(/shown: 6 verdict\(s\) matching --verdict ok,ignored/);
     const critical = await run(
       ['evaluate', '-c', config, '-f', 'json', '--verdict', 'alert', '--severity', 'critical', DEMO_EVENTS],
       env,

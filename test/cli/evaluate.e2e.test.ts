@@ -86,11 +86,11 @@ describe('oidc-watch evaluate (end to end, real HTTP to the GitLab stand-in)', (
       if (s.expected === 'ok' || s.expected === 'ignored') expect(codes).toEqual([]);
     }
     expect(r.stderr).toMatch(
-      /summary: 11 web-identity record\(s\) judged .*7 alert, 0 unverified, 3 ok, 1 ignored; 4 other event\(s\) skipped; 0 input error/,
+      /summary: 15 web-identity record\(s\) judged .*9 alert, 0 unverified, 5 ok, 1 ignored; 4 other event\(s\) skipped; 0 input error/,
     );
   });
 
-  it('reports the pipeline as GitLab reported it in each JSON line', async () => {
+  it('reports the pipeline GitLab shows minting the token (not the one the session name names) in each JSON line', async () => {
     const r = await runCli(
       [
         'evaluate',
@@ -103,14 +103,15 @@ describe('oidc-watch evaluate (end to end, real HTTP to the GitLab stand-in)', (
       env,
     );
     const [v] = r.verdicts;
+    // The feature-branch job named the good main pipeline; the verdict shows the pipeline that ran on its ref.
     expect(v?.pipeline).toEqual(
       expect.objectContaining({
-        id: 900001,
+        id: 900003,
         projectId: 4242,
-        ref: 'main',
+        ref: 'feature/exfil',
         source: 'push',
-        username: 'release-bot',
-        webUrl: expect.stringContaining('/pipelines/900001'),
+        username: 'mallory',
+        webUrl: expect.stringContaining('/pipelines/900003'),
       }),
     );
     expect(v?.roleSessionName).toBe('pipeline-900001');
@@ -151,7 +152,8 @@ describe('oidc-watch evaluate (end to end, real HTTP to the GitLab stand-in)', (
     gitlab.addFault({ match: '/pipelines/900005', kind: 502, times: 1 });
     const record = makeWebIdentityRecord({
       eventId: 'retry-1',
-      eventTime: '2026-11-20T12:00:00Z',
+      // While pipeline 900005's deploy job runs (its jobs request meets the 429 and the 502).
+      eventTime: '2026-11-20T11:15:30Z',
       roleSessionName: 'pipeline-900005',
       subject: 'project_path:acme/platform/deploy:ref_type:branch:ref:release/2026.11',
     });
@@ -250,6 +252,7 @@ describe('oidc-watch evaluate (end to end, real HTTP to the GitLab stand-in)', (
     const r = await runCli(['evaluate', '-c', configPath, '-f', 'table', '-'], env, JSON.stringify(record));
     expect(r.stdout).toContain('VERDICT');
     expect(r.stdout).not.toContain('\u001b');
+    // Escape characters make it a name STS never logs: the record is damaged or forged, whatever GitLab shows.
     expect(r.stdout).toContain('SESSION_NAME_UNPARSED');
   });
 

@@ -29,7 +29,7 @@ import { installIdempotencyTableFake } from '../adapters/idempotent-table-fake';
 import type { RecordSource, SourceItem } from '../../lib/core/source';
 import type { Verdict } from '../../lib/core/verdict';
 import { makeWebIdentityRecord, type WebIdentityRecordFixture } from '../support/fixtures';
-import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
+import { startGitLabStandin, type GitLabStandin, type StandinData } from '../../tools/gitlab-standin';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO_EVENTS = join(ROOT, 'examples', 'demo', 'events');
@@ -135,10 +135,30 @@ function athenaRow(r: WebIdentityRecordFixture): { Data: { VarCharValue?: string
 
 const minutesAgo = (m: number) => `${new Date(Date.now() - m * 60_000).toISOString().slice(0, 19)}Z`;
 
+/**
+ * The demo GitLab with pipelines 900001-900003 running for the last 12 hours: the history sources below move the
+ * demo records to recent times, and a verdict rests on the pipelines GitLab shows running at the event (issue 8).
+ */
+function recentGitLab(): StandinData {
+  const recent = new Set([900001, 900002, 900003]);
+  const since = new Date(Date.now() - 12 * 3600_000).toISOString();
+  const now = new Date().toISOString();
+  return {
+    ...DEMO_GITLAB,
+    pipelines: DEMO_GITLAB.pipelines.map((p) =>
+      recent.has(p.id)
+        ? { ...p, status: 'running', created_at: since, updated_at: now, finished_at: null }
+        : p,
+    ),
+  };
+}
+
 describe('oidc-watch hunt', () => {
   let gitlab: GitLabStandin;
+  let recentGitlab: GitLabStandin;
   let dir: string;
   let configPath: string;
+  let recentConfigPath: string;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
@@ -146,12 +166,16 @@ describe('oidc-watch hunt', () => {
     dir = mkdtempSync(join(tmpdir(), 'oidc-watch-hunt-'));
     configPath = join(dir, 'config.json');
     writeFileSync(configPath, JSON.stringify(demoConfig(gitlab.apiUrl)));
+    recentGitlab = await startGitLabStandin({ data: recentGitLab(), token: gitlab.token });
+    recentConfigPath = join(dir, 'recent-config.json');
+    writeFileSync(recentConfigPath, JSON.stringify(demoConfig(recentGitlab.apiUrl)));
     env = { GITLAB_TOKEN: gitlab.token, AWS_REGION: 'us-east-1' };
   });
 
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
     await gitlab.close();
+    await recentGitlab.close();
   });
 
   beforeEach(() => {
@@ -224,7 +248,7 @@ describe('oidc-watch hunt', () => {
         [
           'hunt',
           '-c',
-          configPath,
+          recentConfigPath,
           '-s',
           'lookup-events',
           '--since',
@@ -280,7 +304,7 @@ describe('oidc-watch hunt', () => {
       const argv = [
         'hunt',
         '-c',
-        configPath,
+        recentConfigPath,
         '-s',
         'lookup-events',
         '--since',
@@ -419,7 +443,7 @@ describe('oidc-watch hunt', () => {
           [
             'hunt',
             '-c',
-            configPath,
+            recentConfigPath,
             '-s',
             'lookup-events',
             '--since',

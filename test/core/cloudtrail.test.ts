@@ -55,6 +55,7 @@ describe('normalizeRecord', () => {
       roleArn: 'arn:aws:iam::123456789012:role/prod-deploy',
       roleSessionName: 'pipeline-1452231987',
       subject: 'project_path:acme/deploy:ref_type:branch:ref:main',
+      subjectConflict: null,
       identityProvider: 'arn:aws:iam::123456789012:oidc-provider/gitlab.com',
       issuer: 'https://gitlab.com',
       audience: 'https://gitlab.com',

@@ -1,5 +1,6 @@
 import type { RoleAssumption } from '../../lib/core/assumption';
 import type { Config } from '../../lib/core/config';
+import type { GitLabJob, GitLabPipeline } from '../../lib/core/gitlab-port';
 import { createEvaluator, evaluateAssumption, triage, type EvaluationDeps } from '../../lib/core/correlate';
 import type { Verdict } from '../../lib/core/verdict';
 import {
@@ -8,6 +9,7 @@ import {
   buildAssumption,
   buildConfig,
   buildFailedAssumption,
+  buildJob,
   buildMergeRequest,
   buildPipeline,
   buildProject,
@@ -25,22 +27,61 @@ const RELEASE_PIPELINE = 1_234_602;
 const TAG_PIPELINE = 1_234_603;
 const MR_PIPELINE = 1_234_604;
 
-/** acme/deploy (4242) with a main push pipeline, a feature-branch pipeline, a trigger pipeline, a release branch, a tag, an MR. */
+/** An old trigger pipeline on main: it ran, and its tokens expired, hours before the event (03:31:56Z). */
+const OLD = {
+  createdAt: '2025-04-16T01:00:00.000Z',
+  updatedAt: '2025-04-16T01:05:00.000Z',
+  startedAt: '2025-04-16T01:00:02.000Z',
+  finishedAt: '2025-04-16T01:05:00.000Z',
+  status: 'success',
+};
+
+/** One deploy job per pipeline, running at the event time unless the pipeline is OLD. */
+function jobsOf(pipelines: readonly GitLabPipeline[]): Record<number, GitLabJob[]> {
+  return Object.fromEntries(
+    pipelines.map((p, i) => [
+      p.id,
+      [
+        buildJob({
+          id: 8_000 + i,
+          pipelineId: p.id,
+          ref: p.ref,
+          tag: p.tag,
+          username: p.username,
+          ...(p.finishedAt !== null
+            ? { startedAt: p.startedAt, finishedAt: p.finishedAt, status: 'success' }
+            : {}),
+        }),
+      ],
+    ]),
+  );
+}
+
+/** acme/deploy (4242) with a main push pipeline, a feature-branch pipeline, an old trigger pipeline, a release branch, a tag, an MR. */
 function gitlabData(): FakeGitLabData {
+  const pipelines = [
+    buildPipeline(),
+    buildPipeline({ id: FEATURE_PIPELINE, ref: 'feature/login', username: 'mallory' }),
+    buildPipeline({ id: TRIGGER_PIPELINE, source: 'trigger', ...OLD }),
+    buildPipeline({ id: RELEASE_PIPELINE, ref: 'release/2025.04' }),
+    buildPipeline({ id: TAG_PIPELINE, ref: 'v1.2.0', tag: true }),
+    buildPipeline({ id: MR_PIPELINE, ref: 'refs/merge-requests/17/head', source: 'merge_request_event' }),
+    buildPipeline({ id: 555, projectId: 9001, ref: 'main', username: 'mallory' }),
+  ];
   return {
     projects: [buildProject(), buildProject({ id: 9001, pathWithNamespace: 'mallory/deploy' })],
-    pipelines: [
-      buildPipeline(),
-      buildPipeline({ id: FEATURE_PIPELINE, ref: 'feature/login', username: 'mallory' }),
-      buildPipeline({ id: TRIGGER_PIPELINE, source: 'trigger' }),
-      buildPipeline({ id: RELEASE_PIPELINE, ref: 'release/2025.04' }),
-      buildPipeline({ id: TAG_PIPELINE, ref: 'v1.2.0', tag: true }),
-      buildPipeline({ id: MR_PIPELINE, ref: 'refs/merge-requests/17/head', source: 'merge_request_event' }),
-      buildPipeline({ id: 555, projectId: 9001, ref: 'main', username: 'mallory' }),
-    ],
+    pipelines,
+    jobs: jobsOf(pipelines),
     protectedBranches: { [PROJECT_ID]: ['main', 'release/*'], 9001: ['main'] },
     protectedTags: { [PROJECT_ID]: ['v*'] },
     mergeRequests: [buildMergeRequest()],
+    branches: {
+      [PROJECT_ID]: [
+        { name: 'main', protected: true },
+        { name: 'feature/login', protected: false },
+      ],
+    },
+    tags: { [PROJECT_ID]: [{ name: 'v1.2.0', protected: true }] },
   };
 }
 
@@ -82,16 +123,32 @@ describe('correlate', () => {
       expect(h.gitlab.calls).toEqual([]);
     });
 
-    it('ignores issuers listed in ignoredIssuers, naming the policy', () => {
+    it('ignores a non-GitLab issuer on a production role only when the role lists it in allowedForeignIssuers', () => {
       const a = buildAssumption({
         issuer: 'https://token.actions.githubusercontent.com',
         subject: 'repo:acme/deploy:ref:refs/heads/main',
       });
-      expect(triage(a, harness().deps)).toMatchObject({
+      const allowed = harness(
+        buildConfig({ allowedForeignIssuers: ['https://token.actions.githubusercontent.com'] }),
+      );
+      expect(triage(a, allowed.deps)).toMatchObject({
         verdict: 'ignored',
-        reason: 'ignored issuer',
+        reason: 'issuer allowed for this role (allowedForeignIssuers)',
         policy: 'prod-deploy',
       });
+    });
+
+    it('alerts UNTRUSTED_ISSUER for an issuer in ignoredIssuers on a production role whose policy names only GitLab', async () => {
+      const h = harness();
+      const a = buildAssumption({
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:acme/deploy:ref:refs/heads/main',
+      });
+      expect(triage(a, h.deps)).toBeNull();
+      const v = await h.evaluate(a);
+      expect(codes(v)).toEqual(['UNTRUSTED_ISSUER']);
+      expect(v.findings[0]?.message).toContain('it is in ignoredIssuers');
+      expect(h.gitlab.calls).toEqual([]);
     });
 
     it('returns null for a production role from a GitLab issuer (it needs lookups)', () => {
@@ -152,12 +209,49 @@ describe('correlate', () => {
       expect(codes(v)).toEqual(['SESSION_NAME_MISMATCH']);
     });
 
-    it('alerts PIPELINE_SOURCE_NOT_ALLOWED for a pipeline started by a trigger token', async () => {
+    it('alerts SESSION_NAME_MISMATCH for a session name naming a pipeline that ran hours before the event', async () => {
       const v = await harness().evaluate(
         buildAssumption({ roleSessionName: `pipeline-${TRIGGER_PIPELINE}` }),
       );
-      expect(codes(v)).toEqual(['PIPELINE_SOURCE_NOT_ALLOWED']);
-      expect(v.pipeline?.source).toBe('trigger');
+      expect(codes(v)).toEqual(['SESSION_NAME_MISMATCH']);
+      expect(v.findings[0]?.message).toContain('ended (and its tokens expired) before the event');
+      // The verdict shows the pipeline GitLab says minted the token, not the one the caller named.
+      expect(v.pipeline?.id).toBe(PIPELINE_ID);
+    });
+
+    describe('a pipeline started by a leaked trigger token on main', () => {
+      /** The trigger pipeline runs at the event; the push pipeline on main is hours old. */
+      function triggerData(): FakeGitLabData {
+        const pipelines = [
+          buildPipeline({ ...OLD }),
+          buildPipeline({ id: TRIGGER_PIPELINE, source: 'trigger', username: 'trigger-bot' }),
+        ];
+        return { ...gitlabData(), pipelines, jobs: jobsOf(pipelines) };
+      }
+
+      it('alerts PIPELINE_SOURCE_NOT_ALLOWED when it names itself', async () => {
+        const v = await harness(buildConfig(), triggerData()).evaluate(
+          buildAssumption({ roleSessionName: `pipeline-${TRIGGER_PIPELINE}` }),
+        );
+        expect(codes(v)).toEqual(['PIPELINE_SOURCE_NOT_ALLOWED']);
+        expect(v.pipeline?.source).toBe('trigger');
+      });
+
+      it("alerts even when it names an old push pipeline on main (the session name is the caller's)", async () => {
+        const v = await harness(buildConfig(), triggerData()).evaluate(
+          buildAssumption({ roleSessionName: `pipeline-${PIPELINE_ID}` }),
+        );
+        expect(codes(v)).toEqual(['SESSION_NAME_MISMATCH', 'PIPELINE_SOURCE_NOT_ALLOWED']);
+        expect(v.findings[1]?.message).toContain(`pipeline ${TRIGGER_PIPELINE}`);
+        expect(v.pipeline).toMatchObject({ id: TRIGGER_PIPELINE, source: 'trigger' });
+      });
+
+      it('alerts without any session-name convention: the candidates decide', async () => {
+        const v = await harness(buildConfig(), triggerData()).evaluate(
+          buildAssumption({ roleSessionName: 'botocore-session-1713238316' }),
+        );
+        expect(codes(v)).toEqual(['PIPELINE_SOURCE_NOT_ALLOWED']);
+      });
     });
 
     it('finds a wildcard-protected release branch ok (release/* protects release/2025.04)', async () => {
@@ -297,10 +391,17 @@ describe('correlate', () => {
       expect(h.gitlab.calls).toEqual([]);
     });
 
-    it('is unverified when the session name names no pipeline', async () => {
+    it('judges by the candidates when the session name names no pipeline: the only one running is the minter', async () => {
       const v = await harness().evaluate(buildAssumption({ roleSessionName: 'botocore-session-1713238316' }));
-      expect(v).toMatchObject({ verdict: 'unverified', severity: 'critical' });
-      expect(codes(v)).toEqual(['SESSION_NAME_UNPARSED']);
+      expect(v).toMatchObject({ verdict: 'ok', findings: [] });
+      expect(v.pipeline?.id).toBe(PIPELINE_ID);
+    });
+
+    it('alerts NO_MINTING_PIPELINE when no pipeline of the ref ran at the event time', async () => {
+      const pipelines = [buildPipeline({ ...OLD })];
+      const h = harness(buildConfig(), { ...gitlabData(), pipelines, jobs: jobsOf(pipelines) });
+      const v = await h.evaluate(buildAssumption({ roleSessionName: 'deploy' }));
+      expect(codes(v)).toEqual(['NO_MINTING_PIPELINE']);
     });
 
     it('alerts PIPELINE_NOT_FOUND for a session name naming a pipeline of another project', async () => {
@@ -308,10 +409,11 @@ describe('correlate', () => {
       expect(codes(v)).toEqual(['PIPELINE_NOT_FOUND']);
     });
 
-    it('reads the ref type off the token pipeline when the sub has none', async () => {
+    it("asks the repository for the ref type when the sub has none, and reads the ref's protection from it", async () => {
       const h = harness(buildConfig({ allowedRefTypes: ['branch'] }));
       const ok = await h.evaluate(buildAssumption({ subject: 'project_path:acme/deploy:ref:main' }));
       expect(ok).toMatchObject({ verdict: 'ok', findings: [] });
+      expect(h.gitlab.callsTo('listProtectedBranches')).toEqual([]);
       const tag = await h.evaluate(
         buildAssumption({
           subject: 'project_path:acme/deploy:ref:v1.2.0',
@@ -321,12 +423,47 @@ describe('correlate', () => {
       expect(codes(tag)).toEqual(['REF_TYPE_NOT_ALLOWED']);
     });
 
-    it('is unverified when the sub has no ref type and no pipeline can tell it', async () => {
-      const v = await harness().evaluate(
-        buildAssumption({ subject: 'project_path:acme/deploy:ref:main', roleSessionName: 'x' }),
+    it('never takes the ref type from the named pipeline: an unprotected branch named like a protected tag is an alert', async () => {
+      const pipelines = [buildPipeline({ id: 1_234_700, ref: 'v9.9.9', username: 'mallory' })];
+      const data: FakeGitLabData = {
+        ...gitlabData(),
+        pipelines: [...pipelines, buildPipeline({ id: 1_234_701, ref: 'v9.9.9', tag: true, ...OLD })],
+        jobs: jobsOf(pipelines),
+        branches: { [PROJECT_ID]: [{ name: 'v9.9.9', protected: false }] },
+        tags: { [PROJECT_ID]: [] },
+      };
+      const v = await harness(buildConfig(), data).evaluate(
+        buildAssumption({
+          subject: 'project_path:acme/deploy:ref:v9.9.9',
+          roleSessionName: 'pipeline-1234701',
+        }),
+      );
+      expect(v.verdict).toBe('alert');
+      expect(codes(v)).toEqual(['UNPROTECTED_REF', 'SESSION_NAME_MISMATCH']);
+    });
+
+    it('is unverified when the ref exists as both a branch and a tag and only one is protected', async () => {
+      const data: FakeGitLabData = {
+        ...gitlabData(),
+        tags: { [PROJECT_ID]: [{ name: 'main', protected: false }] },
+      };
+      const v = await harness(buildConfig(), data).evaluate(
+        buildAssumption({ subject: 'project_path:acme/deploy:ref:main', roleSessionName: 'deploy' }),
       );
       expect(v.verdict).toBe('unverified');
-      expect(codes(v)).toEqual(['REF_TYPE_UNKNOWN', 'SESSION_NAME_UNPARSED']);
+      expect(codes(v)).toEqual(['REF_TYPE_UNKNOWN']);
+      expect(v.findings[0]?.message).toContain('exists as a branch (protected) and as a tag (not protected)');
+    });
+
+    it('accepts a ref that is both a branch and a tag when both are protected and the role allows both types', async () => {
+      const data: FakeGitLabData = {
+        ...gitlabData(),
+        tags: { [PROJECT_ID]: [{ name: 'main', protected: true }] },
+      };
+      const v = await harness(buildConfig(), data).evaluate(
+        buildAssumption({ subject: 'project_path:acme/deploy:ref:main' }),
+      );
+      expect(v).toMatchObject({ verdict: 'ok', findings: [] });
     });
 
     it("accepts GitLab's signed ref_protected without fetching protection lists", async () => {
@@ -341,10 +478,7 @@ describe('correlate', () => {
       const v = await h.evaluate(
         buildAssumption({ subject: sub('feature/login'), roleSessionName: 'not-a-pipeline' }),
       );
-      expect(v.findings.map((f) => [f.code, f.severity])).toEqual([
-        ['UNPROTECTED_REF', 'medium'],
-        ['SESSION_NAME_UNPARSED', 'medium'],
-      ]);
+      expect(v.findings.map((f) => [f.code, f.severity])).toEqual([['UNPROTECTED_REF', 'medium']]);
       expect(v).toMatchObject({ verdict: 'alert', severity: 'medium' });
     });
   });
@@ -375,19 +509,30 @@ describe('correlate', () => {
       expect(h.gitlab.callsTo('listProtectedBranches')).toEqual([]);
     });
 
-    it('is unverified when the pipeline lookup times out (the port throws GitLabUnavailableError)', async () => {
+    it('is unverified when the pipelines list times out (the port throws GitLabUnavailableError)', async () => {
       const h = harness();
-      h.gitlab.failWhen((c) => (c.method === 'getPipeline' ? 'throw' : null));
+      h.gitlab.failWhen((c) => (c.method === 'listPipelines' ? 'throw' : null));
       const v = await h.evaluate(buildAssumption());
       expect(v.verdict).toBe('unverified');
-      expect(v.findings[0]?.message).toContain('fake: getPipeline timed out');
+      expect(codes(v)).toEqual(['GITLAB_UNAVAILABLE']);
+      expect(v.findings[0]?.message).toContain('fake: listPipelines timed out');
+    });
+
+    it("is unverified when a candidate's jobs cannot be read", async () => {
+      const h = harness();
+      h.gitlab.unavailable('listPipelineJobs');
+      const v = await h.evaluate(buildAssumption());
+      expect(v.verdict).toBe('unverified');
+      expect(codes(v)).toEqual(['GITLAB_UNAVAILABLE']);
+      expect(v.findings[0]?.message).toContain(`the jobs of pipeline ${PIPELINE_ID}`);
     });
 
     it('is unverified when the MR behind an MR pipeline is unavailable', async () => {
       const h = harness(
         buildConfig({
           allowedRefs: ['protected', 'feature/*'],
-          allowedPipelineSources: ['merge_request_event'],
+          // push too: the feature branch's push pipeline also runs at the event, and every candidate is judged.
+          allowedPipelineSources: ['push', 'merge_request_event'],
         }),
       );
       h.gitlab.unavailable('getMergeRequest');
@@ -417,40 +562,73 @@ describe('correlate', () => {
   });
 
   describe('lazy lookups', () => {
-    it('asks GitLab only for what a branch deploy needs: project, pipeline, protected branches', async () => {
+    it("asks GitLab only for what a branch deploy needs: project, the ref's pipelines, their jobs, protected branches", async () => {
       const h = harness();
       await h.evaluate(buildAssumption());
       expect(h.gitlab.calls.map((c) => c.method).sort()).toEqual([
-        'getPipeline',
         'getProject',
+        'listPipelineJobs',
+        'listPipelines',
+        // The event is recent: the ref's running pipelines too, however long ago they were updated.
+        'listPipelines',
         'listProtectedBranches',
       ]);
-      expect(h.gitlab.callsTo('listProtectedTags')).toEqual([]);
-      expect(h.gitlab.callsTo('getMergeRequest')).toEqual([]);
-      // By the sub's path, in the same round trip as the project lookup.
-      expect(h.gitlab.callsTo('getPipeline')).toEqual([
-        { method: 'getPipeline', args: [PROJECT_PATH, PIPELINE_ID] },
+      expect(h.gitlab.callsTo('listPipelines')[1]?.args).toEqual([
+        PROJECT_PATH,
+        {
+          ref: 'main',
+          updatedAfter: null,
+          createdBefore: '2025-04-16T03:40:00.000Z',
+          perPage: 11,
+          status: 'running',
+        },
+      ]);
+      // The named pipeline is in the list: no single-pipeline request.
+      expect(h.gitlab.callsTo('getPipeline')).toEqual([]);
+      expect(h.gitlab.callsTo('listPipelines')[0]?.args).toEqual([
+        PROJECT_PATH,
+        {
+          ref: 'main',
+          updatedAfter: '2025-04-16T02:25:00.000Z',
+          createdBefore: '2025-04-16T03:40:00.000Z',
+          perPage: 11,
+        },
       ]);
     });
 
-    it('fetches the project and the pipeline concurrently, then the protection list', async () => {
+    it('finds a trigger pipeline running since before the window (old updated_at) through the running list', async () => {
+      const longRunning = buildPipeline({
+        id: 1_234_777,
+        source: 'trigger',
+        status: 'running',
+        createdAt: '2025-04-16T00:30:00.000Z',
+        updatedAt: '2025-04-16T00:30:05.000Z',
+      });
+      const pipelines = [buildPipeline(), longRunning];
+      const h = harness(buildConfig(), { ...gitlabData(), pipelines, jobs: jobsOf(pipelines) });
+      const v = await h.evaluate(buildAssumption({ roleSessionName: 'deploy' }));
+      expect(codes(v)).toEqual(['PIPELINE_SOURCE_NOT_ALLOWED']);
+      expect(v.findings[0]?.message).toContain('pipeline 1234777');
+    });
+
+    it("fetches the project and the ref's pipelines concurrently", async () => {
       const h = harness();
       const order: string[] = [];
-      const { getProject, getPipeline } = h.gitlab;
+      const { getProject, listPipelines } = h.gitlab;
       h.gitlab.getProject = async (ref) => {
         order.push('project:start');
         const r = await getProject.call(h.gitlab, ref);
         order.push('project:end');
         return r;
       };
-      h.gitlab.getPipeline = async (ref, id) => {
-        order.push('pipeline:start');
-        const r = await getPipeline.call(h.gitlab, ref, id);
-        order.push('pipeline:end');
+      h.gitlab.listPipelines = async (ref, q) => {
+        order.push('pipelines:start');
+        const r = await listPipelines.call(h.gitlab, ref, q);
+        order.push('pipelines:end');
         return r;
       };
       await h.evaluate(buildAssumption());
-      expect(order.slice(0, 2).sort()).toEqual(['pipeline:start', 'project:start']);
+      expect(order.slice(0, 2).sort()).toEqual(['pipelines:start', 'project:start']);
     });
 
     it('does not trust a pipeline fetched by path when the path did not resolve to a project', async () => {
@@ -469,10 +647,9 @@ describe('correlate', () => {
 
     it("looks the pipeline up in the session name's project when the sub's project cannot be resolved", async () => {
       const h = harness();
-      h.gitlab.unavailable('getProject');
+      h.gitlab.unavailable('getProject', 'listPipelines');
       await h.evaluate(buildAssumption({ roleSessionName: `GitLabRunner-${PROJECT_ID}-${PIPELINE_ID}` }));
       expect(h.gitlab.callsTo('getPipeline')).toEqual([
-        { method: 'getPipeline', args: [PROJECT_PATH, PIPELINE_ID] },
         { method: 'getPipeline', args: [PROJECT_ID, PIPELINE_ID] },
       ]);
     });

@@ -12,6 +12,7 @@ describe('parseSessionName', () => {
       pattern: 'pipeline-id',
       pipelineId: 1234567,
       projectId: null,
+      jobId: null,
     });
   });
 
@@ -20,6 +21,7 @@ describe('parseSessionName', () => {
       pattern: 'gitlab-runner',
       pipelineId: 1234567,
       projectId: 42,
+      jobId: null,
     });
   });
 
@@ -43,11 +45,13 @@ describe('parseSessionName', () => {
       pattern: 'role-prefixed',
       pipelineId: 77,
       projectId: null,
+      jobId: null,
     });
     expect(parseSessionName('anything-88', custom)).toEqual({
       pattern: 'loose',
       pipelineId: 88,
       projectId: null,
+      jobId: null,
     });
   });
 
@@ -60,11 +64,38 @@ describe('parseSessionName', () => {
       pattern: 'fallback',
       pipelineId: 5,
       projectId: null,
+      jobId: null,
     });
     expect(parseSessionName('12-5', custom)).toEqual({
       pattern: 'with-project',
       pipelineId: 5,
       projectId: 12,
+      jobId: null,
+    });
+  });
+});
+
+describe('parseSessionName with a job_id group', () => {
+  const withJob = compileSessionNamePatterns([
+    { name: 'job', regex: '^deploy-(?<pipeline_id>[0-9]+)-(?<job_id>[0-9]+)$' },
+    { name: 'pipeline-only', regex: '^deploy-(?<pipeline_id>[0-9]+)-' },
+  ]);
+
+  it('reads the job id the name claims', () => {
+    expect(parseSessionName('deploy-1234567-8001', withJob)).toEqual({
+      pattern: 'job',
+      pipelineId: 1234567,
+      projectId: null,
+      jobId: 8001,
+    });
+  });
+
+  it('skips a match whose job_id group is not a usable id', () => {
+    expect(parseSessionName('deploy-1234567-0', withJob)).toEqual({
+      pattern: 'pipeline-only',
+      pipelineId: 1234567,
+      projectId: null,
+      jobId: null,
     });
   });
 });

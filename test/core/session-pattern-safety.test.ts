@@ -86,6 +86,7 @@ describe('session-name pattern safety (issue 9, failure 5)', () => {
       pattern: 'counting',
       pipelineId: 12345,
       projectId: null,
+      jobId: null,
     });
     expect(calls).toBe(2);
   });

@@ -272,8 +272,8 @@ describe('correlator handler', () => {
     const [verdict] = recordedVerdicts();
     expect(verdict?.verdict).toBe('unverified');
     expect(verdict?.findings.map((f) => f.code)).toContain('GITLAB_UNAVAILABLE');
-    // The adapter retried within its deadline before giving up.
-    expect(standin.requests.filter((r) => r.path.includes('/pipelines/')).length).toBeGreaterThan(1);
+    // The adapter retried within its deadline before giving up (the ref's pipelines list is asked first).
+    expect(standin.requests.filter((r) => r.path.includes('/pipelines')).length).toBeGreaterThan(1);
     expect(metricNames()).toEqual(expect.arrayContaining(['Unverified', 'GitLabRequests', 'GitLabFailures']));
   });
 
@@ -366,8 +366,12 @@ describe('correlator handler', () => {
       ) as CloudTrailApiCallEvent;
       await expect(handler(delivery, lambdaContext())).resolves.toMatchObject({ verdict: 'ok' });
     }
-    // The first event's lookups (project, pipeline, protected branches); the other 19 are answered from the cache.
-    expect(standin.requestCount()).toBeLessThanOrEqual(0.3 * 20);
+    // The first event's lookups (project, the ref's pipelines, protected branches) are answered from the cache for
+    // the other 19. The pipeline is still running, so its jobs are asked for each event (issue 8: a job that started
+    // a second ago may be the one that minted the token; a running pipeline's jobs are never served from the cache).
+    const jobs = standin.requests.filter((r) => r.path.includes('/jobs')).length;
+    expect(jobs).toBe(20);
+    expect(standin.requestCount() - jobs).toBeLessThanOrEqual(0.3 * 20);
     // A new container starts with an empty cache.
     standin.resetRequests();
     await handlerUnderTest()(goodPipelineEvent(), lambdaContext());

@@ -4,9 +4,18 @@
  * example.com). Every builder returns a fresh object, so tests may spread and override freely.
  */
 import type { RoleAssumption } from '../../lib/core/assumption';
-import type { CheckContext, GitLabFacts } from '../../lib/core/checks/check';
+import type { CheckContext, Fact, GitLabFacts } from '../../lib/core/checks/check';
 import { parseConfig, type Config, type ConfigInput, type ProductionRole } from '../../lib/core/config';
-import type { GitLabMergeRequest, GitLabPipeline, GitLabProject } from '../../lib/core/gitlab-port';
+import type {
+  GitLabJob,
+  GitLabMergeRequest,
+  GitLabPipeline,
+  GitLabProject,
+  RepositoryRef,
+  UpstreamPipeline,
+} from '../../lib/core/gitlab-port';
+import { NO_JOB_FACTS, type ConsideredPipeline, type Provenance } from '../../lib/core/provenance/model';
+import { pipelineRelation, timingOf } from '../../lib/core/provenance/time-window';
 import { parseSubject } from '../../lib/core/subject';
 
 export const ACCOUNT = '123456789012';
@@ -28,6 +37,7 @@ export function buildAssumption(overrides: Partial<RoleAssumption> = {}): RoleAs
     roleArn: PROD_ROLE_ARN,
     roleSessionName: `pipeline-${PIPELINE_ID}`,
     subject: `project_path:${PROJECT_PATH}:ref_type:branch:ref:main`,
+    subjectConflict: null,
     identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.example.com`,
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -99,10 +109,103 @@ export function buildPipeline(overrides: Partial<GitLabPipeline> = {}): GitLabPi
     source: 'push',
     tag: false,
     createdAt: '2025-04-16T05:29:12.000+02:00',
+    updatedAt: '2025-04-16T03:30:02.000Z',
+    startedAt: '2025-04-16T03:29:14.000Z',
+    finishedAt: null,
     username: 'jdoe',
     webUrl: `${ISSUER}/${PROJECT_PATH}/-/pipelines/${id}`,
     ...overrides,
   };
+}
+
+/** The deploy job of buildPipeline(): started at 03:30:10Z, still running at the event (03:31:56Z). */
+export function buildJob(overrides: Partial<GitLabJob> = {}): GitLabJob {
+  const id = overrides.id ?? 8_001;
+  return {
+    id,
+    name: 'deploy',
+    stage: 'deploy',
+    status: 'running',
+    ref: 'main',
+    tag: false,
+    createdAt: '2025-04-16T03:29:13.000Z',
+    startedAt: '2025-04-16T03:30:10.000Z',
+    finishedAt: null,
+    pipelineId: PIPELINE_ID,
+    username: 'jdoe',
+    runner: {
+      id: 51,
+      description: 'prod-deployer',
+      name: 'prod-deployer',
+      isShared: false,
+      runnerType: 'project_type',
+    },
+    webUrl: `${ISSUER}/${PROJECT_PATH}/-/jobs/${id}`,
+    ...overrides,
+  };
+}
+
+const SETTINGS = {
+  clockSkewSeconds: 300,
+  maxTokenLifetimeSeconds: 3600,
+  maxCandidatePipelines: 10,
+  maxChainDepth: 4,
+};
+
+/** A considered pipeline with its jobs' relation to the event time computed as gather does. */
+export function buildConsidered(
+  pipeline: GitLabPipeline = buildPipeline(),
+  jobs: readonly GitLabJob[] = [buildJob({ pipelineId: pipeline.id })],
+  overrides: Partial<ConsideredPipeline> = {},
+  eventTime = '2025-04-16T03:31:56Z',
+): ConsideredPipeline {
+  return {
+    pipeline,
+    named: false,
+    jobs: { status: 'found', value: jobs },
+    relation: pipelineRelation(pipeline.id, jobs, Date.parse(eventTime), timingOf(SETTINGS)),
+    chain: { status: 'skipped', detail: 'not downstream' },
+    ...overrides,
+  };
+}
+
+/** Provenance as gathered for the good main deploy: the named pipeline, its deploy job running at the event. */
+export function buildProvenance(overrides: Partial<Provenance> = {}): Provenance {
+  return {
+    status: 'judged',
+    detail: '',
+    listedCount: 1,
+    considered: [buildConsidered(buildPipeline(), undefined, { named: true })],
+    job: NO_JOB_FACTS,
+    ...overrides,
+  };
+}
+
+/** An upstream pipeline (GraphQL Pipeline.upstream) of acme/deploy: a push on main. */
+export function buildUpstream(overrides: Partial<UpstreamPipeline> = {}): UpstreamPipeline {
+  return {
+    id: 1_234_500,
+    iid: 300,
+    projectId: PROJECT_ID,
+    projectPath: PROJECT_PATH,
+    ref: 'main',
+    refPath: 'refs/heads/main',
+    source: 'push',
+    status: 'running',
+    createdAt: '2025-04-16T03:28:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A child pipeline (parent_pipeline) running at the event, whose chain is `links` (nearest first). */
+export function buildChild(
+  links: readonly UpstreamPipeline[] = [buildUpstream()],
+  source = 'parent_pipeline',
+  linkRefs: ReadonlyMap<number, Fact<RepositoryRef>> = new Map(),
+): ConsideredPipeline {
+  return buildConsidered(buildPipeline({ id: 1_234_599, source }), undefined, {
+    chain: { status: 'found', value: { links, via: 'graphql', linkRefs } },
+  });
 }
 
 export function buildMergeRequest(overrides: Partial<GitLabMergeRequest> = {}): GitLabMergeRequest {
@@ -137,6 +240,9 @@ export function buildFacts(overrides: Partial<GitLabFacts> = {}): GitLabFacts {
     protectedTags: { status: 'skipped', detail: 'not needed' },
     refType: 'branch',
     refTypeFrom: 'sub',
+    repositoryBranch: { status: 'skipped', detail: 'not needed' },
+    repositoryTag: { status: 'skipped', detail: 'not needed' },
+    provenance: buildProvenance(),
     ...overrides,
   };
 }
@@ -162,12 +268,13 @@ export function buildCheckContext(overrides: CheckContextOverrides = {}): CheckC
   return {
     role: buildRole(),
     trustedIssuer: ISSUER,
-    session: { pattern: 'pipeline-id', pipelineId: PIPELINE_ID, projectId: null },
+    session: { pattern: 'pipeline-id', pipelineId: PIPELINE_ID, projectId: null, jobId: null },
     ...overrides,
     assumption,
     subject,
     failed,
     issuerAllowed,
+    issuerIgnored: overrides.issuerIgnored ?? false,
     correlated: overrides.correlated ?? (issuerAllowed && !failed),
     facts: buildFacts(overrides.facts),
   };

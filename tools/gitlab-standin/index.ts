@@ -10,6 +10,8 @@ export type {
   GitLabStandin,
   StandinData,
   StandinFault,
+  StandinJob,
+  StandinRunner,
   StandinMergeRequest,
   StandinPipeline,
   StandinProject,

@@ -34,6 +34,8 @@ export interface InstanceRoute {
 export interface ApiArea {
   readonly projectRoutes?: readonly ProjectRoute[];
   readonly instanceRoutes?: readonly InstanceRoute[];
+  /** Routes below `/api` beside `v4`, e.g. `graphql` (GitLab serves GraphQL at /api/graphql). */
+  readonly apiRoutes?: readonly InstanceRoute[];
 }
 
 interface Compiled<R> {
@@ -70,6 +72,7 @@ export type Router = (url: URL, reply: Reply, instance: Instance) => void;
 export function createRouter(projects: ProjectDirectory, areas: readonly ApiArea[]): Router {
   const projectTable = compile(areas.flatMap((a) => a.projectRoutes ?? []));
   const instanceTable = compile(areas.flatMap((a) => a.instanceRoutes ?? []));
+  const apiTable = compile(areas.flatMap((a) => a.apiRoutes ?? []));
   const notFound = (reply: Reply): void => reply.json(404, { error: '404 Not Found' });
 
   const routeProject = (url: URL, reply: Reply, instance: Instance, rawId: string, rest: string[]): void => {
@@ -91,6 +94,11 @@ export function createRouter(projects: ProjectDirectory, areas: readonly ApiArea
   return (url, reply, instance) => {
     // Raw (still percent-encoded) segments: `group%2Fproject` stays one segment, as in GitLab's router.
     const segments = url.pathname.split('/').slice(1);
+    if (segments[0] === 'api' && segments[1] !== 'v4') {
+      const api = match(apiTable, segments.slice(1));
+      if (!api) return notFound(reply);
+      return api.route.handle({ params: api.params, url, reply, instance });
+    }
     if (segments[0] !== 'api' || segments[1] !== 'v4') return notFound(reply);
     const [first, rawId, ...rest] = segments.slice(2);
     if (first === 'projects' && rawId) return routeProject(url, reply, instance, rawId, rest);

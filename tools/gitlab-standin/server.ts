@@ -47,9 +47,9 @@ function handler(state: State, route: ReturnType<typeof createRouter>) {
     const reply = createReply(res, record, state.instance.baseUrl);
     const fault = takeFault(state.faults, record.path);
     if (fault) return applyFault(reply, fault);
-    // Outside /api/v4 GitLab's web application answers, in HTML, whatever the token: what a client configured with
-    // an apiUrl lacking /api/v4 gets back.
-    if (!record.path.startsWith('/api/v4/'))
+    // Outside /api/v4 (and GraphQL at /api/graphql) GitLab's web application answers, in HTML, whatever the token:
+    // what a client configured with an apiUrl lacking /api/v4 gets back.
+    if (!record.path.startsWith('/api/v4/') && !record.path.startsWith('/api/graphql'))
       return reply.raw(404, { 'content-type': 'text/html; charset=utf-8' }, WEB_NOT_FOUND);
     if (!authorized(req, state.token)) return reply.json(401, { message: '401 Unauthorized' });
     // Per user, so after authentication, as GitLab's throttle_authenticated_api.

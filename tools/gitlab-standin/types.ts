@@ -7,6 +7,31 @@ export interface StandinProject {
   path_with_namespace: string;
   protected_branches?: string[];
   protected_tags?: string[];
+  // ---- provenance (issue 8) ----
+  /** Repository branches and tags (GET repository/branches/:name, tags/:name); `protected` follows the patterns above. */
+  branches?: string[];
+  tags?: string[];
+  /** Protected environment names; 'tier' answers 403 as GitLab Free does (Premium feature). */
+  protected_environments?: string[] | 'tier';
+}
+
+/** A job's runner, as `Entities::Ci::Runner` exposes it. */
+export interface StandinRunner {
+  id: number;
+  description?: string;
+  runner_type?: 'instance_type' | 'group_type' | 'project_type';
+}
+
+/** A CI job (`Entities::Ci::Job`); `environment` makes a deployment whose `deployable` is this job. */
+export interface StandinJob {
+  id: number;
+  name: string;
+  stage?: string;
+  status?: string;
+  started_at?: string | null;
+  finished_at?: string | null;
+  runner?: StandinRunner | null;
+  environment?: string;
 }
 export interface StandinPipeline {
   id: number;
@@ -18,6 +43,14 @@ export interface StandinPipeline {
   tag?: boolean;
   username?: string;
   created_at?: string;
+  // ---- provenance (issue 8) ----
+  /** Default: created_at + 95 s (and finished then, unless running or pending). */
+  updated_at?: string;
+  finished_at?: string | null;
+  /** Default: one `deploy` job running from created_at + 2 s until the pipeline finishes. */
+  jobs?: StandinJob[];
+  /** The pipeline that triggered this one (child or multi-project): its bridge names this one downstream. */
+  upstream?: { project_id: number; pipeline_id: number };
 }
 export interface StandinMergeRequest {
   project_id: number;

@@ -28,6 +28,9 @@ export const PipelineJsonSchema = z.object({
   source: z.string().nullish(),
   tag: z.boolean().nullish(),
   created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  started_at: z.string().nullish(),
+  finished_at: z.string().nullish(),
   web_url: z.string().nullish(),
   user: z.object({ username: z.string().nullish() }).nullish(),
 });
@@ -67,6 +70,9 @@ export function toPipeline(json: z.output<typeof PipelineJsonSchema>): GitLabPip
     source: json.source ?? null,
     tag: json.tag ?? null,
     createdAt: toUtcIso(json.created_at),
+    updatedAt: toUtcIso(json.updated_at),
+    startedAt: toUtcIso(json.started_at),
+    finishedAt: toUtcIso(json.finished_at),
     username: json.user?.username ?? null,
     webUrl: json.web_url ?? null,
   };

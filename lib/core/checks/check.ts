@@ -10,7 +10,9 @@ import type {
   GitLabProject,
   Lookup,
   ProtectedRefPattern,
+  RepositoryRef,
 } from '../gitlab-port';
+import type { Provenance } from '../provenance/model';
 import type { ParsedSessionName } from '../session-name';
 import type { SubjectClaim } from '../subject';
 import type { Finding, FindingClass, FindingCode, Severity } from '../verdict';
@@ -36,9 +38,17 @@ export interface GitLabFacts {
   readonly mergeRequest: Fact<GitLabMergeRequest>;
   readonly protectedBranches: Fact<readonly ProtectedRefPattern[]>;
   readonly protectedTags: Fact<readonly ProtectedRefPattern[]>;
-  /** `branch`/`tag`: from the sub, else from GitLab's record of the token's pipeline (`tag`), else null. */
+  /**
+   * `branch`/`tag`: from the sub, else from the repository (the ref exists as a branch only, or as a tag only), else
+   * null. Never from a pipeline the caller named.
+   */
   readonly refType: string | null;
-  readonly refTypeFrom: 'sub' | 'pipeline' | null;
+  readonly refTypeFrom: 'sub' | 'repository' | null;
+  /** Without ref_type in the sub: does the ref exist as a branch / as a tag (repository branches and tags API)? */
+  readonly repositoryBranch: Fact<RepositoryRef>;
+  readonly repositoryTag: Fact<RepositoryRef>;
+  /** Which pipelines and jobs could have minted the token (lib/core/provenance). */
+  readonly provenance: Provenance;
 }
 
 export interface CheckContext {
@@ -48,6 +58,8 @@ export interface CheckContext {
   readonly trustedIssuer: string | null;
   /** The issuer is trusted AND the role accepts it. */
   readonly issuerAllowed: boolean;
+  /** The issuer is listed in ignoredIssuers (no excuse on a production role; only allowedForeignIssuers is). */
+  readonly issuerIgnored: boolean;
   /** The call failed (`errorCode` present): a probe; only issuer and failure checks apply. */
   readonly failed: boolean;
   /**

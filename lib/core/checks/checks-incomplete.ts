@@ -1,4 +1,9 @@
+import { selectMintingPipeline, unreadPipelines } from '../provenance/candidates';
+import { decidingSource } from '../provenance/chain';
+import { requirementsOf } from '../provenance/job-rules';
 import { finding, type Check, type CheckContext } from './check';
+import { requirementVerdict } from './job-requirement-rules';
+import { chainVerdicts } from './provenance-rules';
 import { identityOf } from './pipeline-identity';
 import { projectIdAllowed, samePath } from './project-rules';
 import { refDecision } from './ref-rules';
@@ -35,18 +40,39 @@ export function completenessGaps(ctx: CheckContext): string[] {
   }
   const decision = refDecision(ctx);
   if (decision.status !== 'allowed') gaps.push(`the ref was not shown to be allowed (${decision.status})`);
-  if (!ctx.session) gaps.push('the session name was not parsed');
-  else {
+  if (ctx.assumption.subjectConflict !== null) gaps.push("the record's two copies of the sub disagree");
+  if (ctx.session) {
     const identity = identityOf(ctx);
     if (identity.status !== 'consistent')
-      gaps.push(`the pipeline was not shown to be the token's (${identity.status})`);
-    if (f.pipeline.status !== 'found') gaps.push(`the pipeline was not found (${f.pipeline.status})`);
-    else if (
-      f.pipeline.value.source === null ||
-      !ctx.role.allowedPipelineSources.includes(f.pipeline.value.source)
-    ) {
-      gaps.push('the pipeline source is not allowed');
-    }
+      gaps.push(`the named pipeline was not shown to be the token's (${identity.status})`);
+  }
+  return [...gaps, ...provenanceGaps(ctx)];
+}
+
+/** The minting pipeline established (or every candidate judged), each one's source allowed through its chain. */
+function provenanceGaps(ctx: CheckContext): string[] {
+  const gaps: string[] = [];
+  const p = ctx.facts.provenance;
+  const selection = selectMintingPipeline(p);
+  if (selection.kind === 'unknown' || selection.kind === 'none')
+    gaps.push(
+      `no minting pipeline was established (${selection.kind === 'unknown' ? selection.reason : 'none'})`,
+    );
+  for (const c of unreadPipelines(p)) gaps.push(`the jobs of pipeline ${c.pipeline.id} were not read`);
+  const established = selection.kind === 'established' ? selection.pipeline : null;
+  if (established?.relation?.kind === 'token_alive') gaps.push('the token was used after its job finished');
+  for (const { c, verdict } of chainVerdicts(ctx)) {
+    const deciding = decidingSource(c, verdict);
+    if (deciding === null)
+      gaps.push(`the chain of pipeline ${c.pipeline.id} was not resolved (${verdict.status})`);
+    else if (deciding.source === null || !ctx.role.allowedPipelineSources.includes(deciding.source))
+      gaps.push(`the source of pipeline ${deciding.pipelineId} is not allowed`);
+    if (verdict.status === 'resolved' && verdict.problems.length + verdict.unknowns.length > 0)
+      gaps.push(`the chain of pipeline ${c.pipeline.id} was not accepted`);
+  }
+  for (const r of requirementsOf(ctx.role.jobRequirements)) {
+    const v = requirementVerdict(ctx, r);
+    if (v !== null && v.status !== 'pass') gaps.push(`job requirement ${r} was not met (${v.status})`);
   }
   return gaps;
 }
@@ -60,8 +86,10 @@ export const check: Check = {
   title: 'Checks ended without a conclusion',
   description:
     'Unverified. Run only when no other check reported anything on a production role: lists every fact an ok ' +
-    "verdict rests on (pinned project, confirmed path, allowed ref type and ref, parsed session name, the token's " +
-    'pipeline found and consistent, allowed source) that was not positively established. It should never fire; ' +
+    'verdict rests on (pinned project, confirmed path, allowed ref type and ref, the minting pipeline established ' +
+    "from GitLab's record or every candidate judged, each one's jobs read, its source allowed through its chain, " +
+    'the job requirements met, a named pipeline consistent with the sub) that was not positively established. ' +
+    'It should never fire; ' +
     'when it does, a check has a gap: report it.',
   severity: 'medium',
   usesRoleSeverity: true,

@@ -6,8 +6,10 @@ export const check: Check = {
   title: 'GitLab could not answer a lookup the policy needs',
   description:
     'Unverified, one finding per lookup GitLab could not answer (timeout, 5xx, 429 past the deadline, network, no ' +
-    'client configured for the issuer). Lookups are lazy, so every lookup made was needed: a protection list is not ' +
-    'fetched when an explicit allowedRefs entry already allows the ref. "Could not tell" never becomes ok.',
+    'client configured for the issuer): the project, the named pipeline, the protection lists, the repository ' +
+    "branch/tag (sub without ref_type), the ref's pipelines list and each candidate's jobs. Lookups are lazy, so " +
+    'every lookup made was needed: a protection list is not fetched when an explicit allowedRefs entry already ' +
+    'allows the ref. Chains and job facts report their own unverified codes. "Could not tell" never becomes ok.',
   severity: 'medium',
   usesRoleSeverity: true,
   class: 'unverified',
@@ -28,10 +30,17 @@ export const check: Check = {
       [`the merge request behind the pipeline's ref`, f.mergeRequest],
       [`protected branches of project ${String(f.projectId)}`, f.protectedBranches],
       [`protected tags of project ${String(f.projectId)}`, f.protectedTags],
+      [`branch ${JSON.stringify(ctx.subject?.ref)} of project ${String(f.projectId)}`, f.repositoryBranch],
+      [`tag ${JSON.stringify(ctx.subject?.ref)} of project ${String(f.projectId)}`, f.repositoryTag],
+      ...f.provenance.considered.map((c) => [`the jobs of pipeline ${c.pipeline.id}`, c.jobs] as const),
     ];
-    return entries.flatMap(([what, fact]) =>
-      fact.status === 'unavailable' ? [finding(check, ctx, unavailableMessage(what, fact.detail))] : [],
-    );
+    const provenance: readonly string[] = f.provenance.status === 'unavailable' ? [f.provenance.detail] : [];
+    return [
+      ...provenance.map((message) => finding(check, ctx, message)),
+      ...entries.flatMap(([what, fact]) =>
+        fact.status === 'unavailable' ? [finding(check, ctx, unavailableMessage(what, fact.detail))] : [],
+      ),
+    ];
   },
 };
 

@@ -20,6 +20,18 @@ import { check as sessionNameUnparsed } from './session-name-unparsed';
 import { check as subjectUnparsed } from './subject-unparsed';
 import { check as unprotectedRef } from './unprotected-ref';
 import { check as untrustedIssuer } from './untrusted-issuer';
+// ---- provenance (issue 8) ----
+import { check as candidatesOverBudget } from './candidates-over-budget';
+import { check as downstreamNotAllowed } from './downstream-not-allowed';
+import { check as environmentNotAllowed } from './environment-not-allowed';
+import { check as environmentNotProtected } from './environment-not-protected';
+import { check as jobFactsUnverified } from './job-facts-unverified';
+import { check as noMintingPipeline } from './no-minting-pipeline';
+import { check as runnerNotAllowed } from './runner-not-allowed';
+import { check as subjectConflict } from './subject-conflict';
+import { check as tokenUsedAfterJob } from './token-used-after-job';
+import { check as upstreamNotAllowed } from './upstream-not-allowed';
+import { check as upstreamUnresolved } from './upstream-unresolved';
 
 export type { Check, CheckContext, Fact, GitLabFacts } from './check';
 
@@ -37,6 +49,18 @@ export const CHECKS: readonly Check[] = [
   sessionNameMismatch,
   pipelineNotFound,
   pipelineSourceNotAllowed,
+  // ---- provenance (issue 8) ----
+  subjectConflict,
+  noMintingPipeline,
+  tokenUsedAfterJob,
+  downstreamNotAllowed,
+  upstreamNotAllowed,
+  environmentNotAllowed,
+  environmentNotProtected,
+  runnerNotAllowed,
+  candidatesOverBudget,
+  upstreamUnresolved,
+  jobFactsUnverified,
   sessionNameUnparsed,
   gitlabUnavailable,
 ];

@@ -7,6 +7,7 @@ import type { RoleAssumption } from '../assumption';
 import type { GitLabMergeRequest, GitLabPipeline } from '../gitlab-port';
 import type { ParsedSessionName } from '../session-name';
 import type { SubjectClaim } from '../subject';
+import { namedJobMismatch } from '../provenance/candidates';
 import type { CheckContext, Fact } from './check';
 
 /**
@@ -148,10 +149,24 @@ export function pipelineIdentity(input: PipelineIdentityInput): PipelineIdentity
   return { status: 'consistent' };
 }
 
-/** pipelineIdentity over a check context (not_applicable when GitLab-side checks do not apply). */
+/**
+ * What GitLab's jobs say about the named pipeline: it cannot have minted a token used at the event time when none
+ * of its jobs was running then (nor had a still-valid token), and a named job must be one of its jobs running then.
+ */
+function timeReasons(ctx: CheckContext): string[] {
+  const named = ctx.facts.provenance.considered.find((c) => c.named);
+  const reasons: string[] = [];
+  if (named?.relation?.kind === 'outside')
+    reasons.push(`${named.relation.reason} (event at ${ctx.assumption.eventTime})`);
+  const job = namedJobMismatch(ctx.facts.provenance, ctx.session);
+  if (job !== null) reasons.push(job);
+  return reasons;
+}
+
+/** pipelineIdentity over a check context, with the jobs' timing (not_applicable when GitLab-side checks do not apply). */
 export function identityOf(ctx: CheckContext): PipelineIdentity {
   if (!ctx.correlated || !ctx.subject) return { status: 'not_applicable' };
-  return pipelineIdentity({
+  const identity = pipelineIdentity({
     assumption: ctx.assumption,
     subject: ctx.subject,
     session: ctx.session,
@@ -159,4 +174,11 @@ export function identityOf(ctx: CheckContext): PipelineIdentity {
     pipeline: ctx.facts.pipeline,
     mergeRequest: ctx.facts.mergeRequest,
   });
+  if (identity.status === 'not_applicable') return identity;
+  const timing = timeReasons(ctx);
+  if (timing.length === 0) return identity;
+  return {
+    status: 'mismatch',
+    reasons: [...(identity.status === 'mismatch' ? identity.reasons : []), ...timing],
+  };
 }

@@ -5,7 +5,7 @@
  * The ref is allowed when ANY entry matches.
  */
 import type { ProductionRole } from '../config';
-import type { ProtectedRefPattern } from '../gitlab-port';
+import type { ProtectedRefPattern, RepositoryRef } from '../gitlab-port';
 import { refPatternMatches } from '../glob';
 import type { SubjectClaim } from '../subject';
 import type { CheckContext, Fact } from './check';
@@ -91,6 +91,30 @@ export function refProtection(
   return { status: 'unknown', reason: 'protection lists incomplete' };
 }
 
+/**
+ * Protection as the repository branches/tags API reports it (`protected`, by GitLab's current rules), used when the
+ * sub has no ref_type and the ref type was read from the repository. A ref that exists as both a branch and a tag
+ * is protected only when both are. Null when the repository lookups were not made (or did not settle it).
+ */
+export function repositoryProtection(
+  refType: string | null,
+  branch: Fact<RepositoryRef>,
+  tag: Fact<RepositoryRef>,
+): Protection | null {
+  const b = branch.status === 'found' ? branch.value : null;
+  const t = tag.status === 'found' ? tag.value : null;
+  if (refType === null && b !== null && t !== null) {
+    if (b.protected === true && t.protected === true)
+      return { status: 'protected', basis: 'a branch and a tag of that name, both protected' };
+    return null;
+  }
+  const entry = refType === 'branch' ? b : refType === 'tag' ? t : null;
+  if (entry === null || entry.protected === null) return null;
+  return entry.protected
+    ? { status: 'protected', basis: `the ${refType ?? ''} is protected (repository API)` }
+    : { status: 'unprotected', basis: `the ${refType ?? ''} is not protected (repository API)` };
+}
+
 export type RefDecision =
   | { readonly status: 'not_applicable' }
   | { readonly status: 'allowed'; readonly by: string }
@@ -111,12 +135,14 @@ export function refDecision(ctx: CheckContext): RefDecision {
       basis: `allowedRefs ${JSON.stringify(ctx.role.allowedRefs)}`,
     };
   }
-  const protection = refProtection(
-    subject,
-    ctx.facts.refType,
-    ctx.facts.protectedBranches,
-    ctx.facts.protectedTags,
-  );
+  // GitLab's signed ref_protected (in refProtection) wins over any lookup.
+  const fromRepository =
+    subject.refProtected === null
+      ? repositoryProtection(ctx.facts.refType, ctx.facts.repositoryBranch, ctx.facts.repositoryTag)
+      : null;
+  const protection =
+    fromRepository ??
+    refProtection(subject, ctx.facts.refType, ctx.facts.protectedBranches, ctx.facts.protectedTags);
   switch (protection.status) {
     case 'protected':
       return {

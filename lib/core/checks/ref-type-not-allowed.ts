@@ -6,8 +6,8 @@ export const check: Check = {
   title: 'Ref type not allowed for the production role',
   description:
     "Alert when the token's ref type is not in the role's `allowedRefTypes`. The type is the sub's ref_type; when " +
-    "the project's sub leaves ref_type out, it is read from GitLab's record of the token's pipeline (its `tag` flag), " +
-    "and only when that pipeline was verified to be the token's. An unknown type is REF_TYPE_UNKNOWN, not this.",
+    "the project's sub leaves ref_type out, it is what GitLab's repository shows (the ref exists only as a branch, or " +
+    'only as a tag), never what a pipeline the caller named shows. An unknown type is REF_TYPE_UNKNOWN, not this.',
   severity: 'high',
   usesRoleSeverity: true,
   class: 'alert',
@@ -25,7 +25,7 @@ export const check: Check = {
       finding(
         check,
         ctx,
-        `ref ${q(ctx.subject.ref)} is a ${q(type)}${ctx.facts.refTypeFrom === 'pipeline' ? " (per GitLab's pipeline record)" : ''}; policy ${q(ctx.role.name)} allows ${JSON.stringify(ctx.role.allowedRefTypes)}`,
+        `ref ${q(ctx.subject.ref)} is a ${q(type)}${ctx.facts.refTypeFrom === 'repository' ? " (per GitLab's repository: the sub has no ref_type)" : ''}; policy ${q(ctx.role.name)} allows ${JSON.stringify(ctx.role.allowedRefTypes)}`,
       ),
     ];
   },

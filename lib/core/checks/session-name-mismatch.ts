@@ -10,8 +10,10 @@ export const check: Check = {
     "not the token's project X; the pipeline GitLab returns belongs to another project; its ref differs from the " +
     "sub's ref (for refs/merge-requests/<iid>/head|merge|train the MR's source branch, and its source project, are " +
     "compared instead; `refs/heads/`/`refs/tags/` prefixes are normalised); its tag flag disagrees with the sub's " +
-    'ref_type; or it was created after the assumption (5 min clock skew allowed). Typical attack: a job on a ' +
-    'feature branch names itself after a good main pipeline. Role severity.',
+    'ref_type; it was created after the assumption; none of its jobs was running at the event time (nor had a ' +
+    'still-valid token), per the jobs API and provenance.clockSkewSeconds/maxTokenLifetimeSeconds; or the ' +
+    "session name's job_id names no job of it running then. Typical attacks: a job on a feature branch names " +
+    'itself after a good main pipeline; a trigger-started pipeline on main names an old push pipeline. Role severity.',
   severity: 'critical',
   usesRoleSeverity: true,
   class: 'alert',

@@ -9,7 +9,9 @@ export const check: Check = {
     "missing, is not one of `trustedIssuers`, or is trusted but not in the role's own `issuers` list. There is no " +
     'GitLab to ask about such a token, so no GitLab lookup is made for the record. On a failed call CloudTrail may ' +
     'omit the provider; a missing issuer is only reported on successful calls (the failure itself is ' +
-    'ASSUME_ROLE_FAILED). Issuers listed in `ignoredIssuers` never reach this check: they are ignored. Role severity.',
+    'ASSUME_ROLE_FAILED). An issuer listed in `ignoredIssuers` is no excuse on a production role: the policy names ' +
+    'its issuers (`issuers`, default every trusted GitLab issuer), and a non-GitLab issuer the role may use is listed ' +
+    "in the role's `allowedForeignIssuers` (then the record is ignored for that role). Role severity.",
   severity: 'critical',
   usesRoleSeverity: true,
   class: 'alert',
@@ -38,7 +40,10 @@ export const check: Check = {
         finding(
           check,
           ctx,
-          `production role ${q(ctx.assumption.roleArn)} (policy ${q(ctx.role.name)}) was ${ctx.failed ? 'attempted' : 'assumed'} with a token from issuer ${q(issuer)}, which is not a trusted GitLab issuer`,
+          `production role ${q(ctx.assumption.roleArn)} (policy ${q(ctx.role.name)}) was ${ctx.failed ? 'attempted' : 'assumed'} with a token from issuer ${q(issuer)}, which is not a trusted GitLab issuer` +
+            (ctx.issuerIgnored
+              ? " (it is in ignoredIssuers, which does not cover production roles: list it in the role's allowedForeignIssuers if this role may use it)"
+              : ''),
         ),
       ];
     }

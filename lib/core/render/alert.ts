@@ -63,7 +63,7 @@ export const TRIAGE_HINTS: Readonly<Partial<Record<FindingCode, string>>> = {
   SESSION_NAME_MISMATCH:
     'The session name claims a different pipeline than the signed token: likely spoofed. Trust the sub; investigate the caller.',
   SESSION_NAME_UNPARSED:
-    'The session name does not follow a known pattern: the pipeline could not be identified from it. Check the CI job that assumed the role.',
+    'The session name is missing or one STS would never log: the record is damaged or forged. Fetch the original from the trail bucket.',
   PIPELINE_NOT_FOUND:
     'GitLab has no such pipeline for this project: deleted, another instance, or a forged session name. Treat as suspicious.',
   PROJECT_ID_MISMATCH:
@@ -81,6 +81,29 @@ export const TRIAGE_HINTS: Readonly<Partial<Record<FindingCode, string>>> = {
   GITLAB_UNAVAILABLE:
     'GitLab could not be asked (timeout, 5xx, rate limit). Verify the pipeline in GitLab by hand or re-run the event with oidc-watch evaluate.',
   CHECKS_INCOMPLETE: 'Not every check could run: verify the pipeline in GitLab by hand.',
+  // ---- provenance (issue 8) ----
+  NO_MINTING_PIPELINE:
+    'GitLab shows no job of this project and ref running when the role was assumed: a deleted pipeline, a token from elsewhere, or a job longer than the token lifetime setting.',
+  TOKEN_USED_AFTER_JOB:
+    'The token was used after its job had finished: it left the job (log, artifact, compromised tool). Check the job log and where the call came from.',
+  CANDIDATES_OVER_BUDGET:
+    'Too many pipelines ran on this ref around the event to judge them all: find the job by hand, or raise provenance.maxCandidatePipelines.',
+  DOWNSTREAM_NOT_ALLOWED:
+    'A downstream (child or multi-project) pipeline of a kind this role does not allow: check what triggered it.',
+  UPSTREAM_NOT_ALLOWED:
+    'An upstream pipeline ran in a project or on a ref this role does not accept: find who can trigger the deploy pipeline.',
+  UPSTREAM_UNRESOLVED:
+    "A downstream pipeline's chain could not be followed to its root: open the pipeline graph and check how the root started.",
+  ENVIRONMENT_NOT_ALLOWED:
+    "The job that held the credentials did not deploy to this role's environment: check what it ran.",
+  ENVIRONMENT_NOT_PROTECTED:
+    'The deploy environment is not protected: anyone who can push the ref could deploy. Check the protected environments settings.',
+  RUNNER_NOT_ALLOWED:
+    'The job ran on a runner this role does not allow (shared or unknown): check the runner and the job tags.',
+  JOB_FACTS_UNVERIFIED:
+    'A required job fact (environment, protection, runner) could not be established; a 403/404 on protected environments is a GitLab tier limit.',
+  SUBJECT_CONFLICT:
+    "The record's userName and subjectFromWebIdentityToken disagree: fetch the original record from the trail bucket and validate it.",
 };
 
 const GENERIC_HINT = 'Review the pipeline in GitLab and the role trust policy.';

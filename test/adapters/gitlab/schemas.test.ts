@@ -17,6 +17,8 @@ const pipeline = {
   tag: false,
   created_at: '2025-04-16T05:31:56.117+02:00',
   updated_at: '2025-04-16T05:33:31.117+02:00',
+  started_at: '2025-04-16T05:31:58.117+02:00',
+  finished_at: '2025-04-16T05:33:31.117+02:00',
   web_url: 'https://gitlab.example.com/acme/deploy/-/pipelines/1200345',
   user: {
     id: 17,
@@ -32,6 +34,10 @@ const pipeline = {
   some_field_from_gitlab_19: { nested: true },
 };
 
+const UPDATED = '2025-04-16T03:33:31.117Z';
+const STARTED = '2025-04-16T03:31:58.117Z';
+const FINISHED = '2025-04-16T03:33:31.117Z';
+
 describe('PipelineJsonSchema', () => {
   it('accepts a full pipeline with floats, nulls and unknown keys', () => {
     const parsed = PipelineJsonSchema.parse(pipeline);
@@ -45,6 +51,9 @@ describe('PipelineJsonSchema', () => {
       source: 'pipeline_execution_policy_schedule',
       tag: false,
       createdAt: '2025-04-16T03:31:56.117Z',
+      updatedAt: UPDATED,
+      startedAt: STARTED,
+      finishedAt: FINISHED,
       username: 'release.bot',
       webUrl: 'https://gitlab.example.com/acme/deploy/-/pipelines/1200345',
     });
@@ -69,6 +78,9 @@ describe('PipelineJsonSchema', () => {
       source: null,
       tag: null,
       createdAt: null,
+      updatedAt: null,
+      startedAt: null,
+      finishedAt: null,
       username: null,
       webUrl: null,
     });

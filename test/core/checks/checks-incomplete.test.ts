@@ -1,5 +1,13 @@
 import { check, completenessGaps } from '../../../lib/core/checks/checks-incomplete';
-import { buildAssumption, buildCheckContext } from '../../support/assumptions';
+import { skippedProvenance } from '../../../lib/core/provenance/model';
+import {
+  buildAssumption,
+  buildCheckContext,
+  buildConsidered,
+  buildJob,
+  buildPipeline,
+  buildProvenance,
+} from '../../support/assumptions';
 
 describe('CHECKS_INCOMPLETE', () => {
   it('finds no gap in a fully verified good deploy', () => {
@@ -21,11 +29,44 @@ describe('CHECKS_INCOMPLETE', () => {
       buildCheckContext({
         assumption: buildAssumption({ roleSessionName: 'x' }),
         session: null,
-        facts: { projectId: null },
+        facts: { projectId: null, provenance: skippedProvenance("the token's project or ref is unknown") },
       }),
     );
     expect(gaps).toEqual(
-      expect.arrayContaining(["the token's project was not resolved", 'the session name was not parsed']),
+      expect.arrayContaining([
+        "the token's project was not resolved",
+        "no minting pipeline was established (the token's project or ref is unknown)",
+      ]),
+    );
+  });
+
+  it('needs no session name: an established minting pipeline is enough', () => {
+    const ctx = buildCheckContext({
+      assumption: buildAssumption({ roleSessionName: 'deploy' }),
+      session: null,
+      facts: { provenance: buildProvenance({ considered: [buildConsidered()] }) },
+    });
+    expect(completenessGaps(ctx)).toEqual([]);
+  });
+
+  it('is not satisfied by a candidate whose jobs were not read, nor by a token used after its job', () => {
+    const unread = buildConsidered(buildPipeline({ id: 77 }), [], {
+      jobs: { status: 'unavailable', detail: 'timeout' },
+      relation: null,
+    });
+    const late = buildConsidered(
+      buildPipeline(),
+      [buildJob({ startedAt: '2025-04-16T03:20:00Z', finishedAt: '2025-04-16T03:22:00Z' })],
+      { named: true },
+    );
+    const gaps = completenessGaps(
+      buildCheckContext({ facts: { provenance: buildProvenance({ considered: [late, unread] }) } }),
+    );
+    expect(gaps).toEqual(
+      expect.arrayContaining([
+        'the jobs of pipeline 77 were not read',
+        'the token was used after its job finished',
+      ]),
     );
   });
 

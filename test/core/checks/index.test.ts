@@ -24,10 +24,13 @@ describe('check registry', () => {
       .map((c) => c.id)
       .sort();
     expect(unverified).toEqual([
+      'CANDIDATES_OVER_BUDGET',
       'CHECKS_INCOMPLETE',
       'GITLAB_UNAVAILABLE',
+      'JOB_FACTS_UNVERIFIED',
       'REF_TYPE_UNKNOWN',
       'SESSION_NAME_UNPARSED',
+      'UPSTREAM_UNRESOLVED',
     ]);
   });
 });

@@ -11,7 +11,16 @@ import { judge, type RawCase } from './raw/harness';
 const CHECKS_DIR = join(__dirname, '..', '..', '..', 'lib', 'core', 'checks');
 const CASES_DIR = join(__dirname, 'raw');
 /** Files under lib/core/checks that hold shared rules, not a check; a new file must be one or the other. */
-const HELPERS = ['check.ts', 'index.ts', 'pipeline-identity.ts', 'project-rules.ts', 'ref-rules.ts'];
+const HELPERS = [
+  'check.ts',
+  'index.ts',
+  'pipeline-identity.ts',
+  'project-rules.ts',
+  'ref-rules.ts',
+  // ---- provenance (issue 8) ----
+  'job-requirement-rules.ts',
+  'provenance-rules.ts',
+];
 
 const kebab = (code: string): string => code.toLowerCase().replace(/_/g, '-');
 const ALL: readonly Check[] = [...CHECKS, SAFETY_NET];

@@ -19,13 +19,13 @@ describe('REF_TYPE_NOT_ALLOWED', () => {
     expect(f?.message).toContain('"tag"');
   });
 
-  it("says where a type read off GitLab's pipeline record came from", () => {
+  it("says where a type read off GitLab's repository came from (never off a named pipeline)", () => {
     const ctx = buildCheckContext({
       assumption: buildAssumption({ subject: 'project_path:acme/deploy:ref:v1' }),
       role: buildRole({ allowedRefTypes: ['branch'] }),
-      facts: { refType: 'tag', refTypeFrom: 'pipeline' },
+      facts: { refType: 'tag', refTypeFrom: 'repository' },
     });
-    expect(check.evaluate(ctx)[0]?.message).toContain("per GitLab's pipeline record");
+    expect(check.evaluate(ctx)[0]?.message).toContain("per GitLab's repository");
   });
 
   it('leaves an unknown type to REF_TYPE_UNKNOWN', () => {

@@ -3,8 +3,11 @@ import { mergeRequestIid, normalizePipelineRef } from '../../../lib/core/checks/
 import {
   buildAssumption,
   buildCheckContext,
+  buildConsidered,
+  buildJob,
   buildMergeRequest,
   buildPipeline,
+  buildProvenance,
 } from '../../support/assumptions';
 
 const feature = buildAssumption({ subject: 'project_path:acme/deploy:ref_type:branch:ref:feature/login' });
@@ -34,7 +37,7 @@ describe('SESSION_NAME_MISMATCH', () => {
 
   it("alerts when the session name's project_id is not the token's project", () => {
     const ctx = buildCheckContext({
-      session: { pattern: 'gitlab-runner', pipelineId: 1234567, projectId: 77 },
+      session: { pattern: 'gitlab-runner', pipelineId: 1234567, projectId: 77, jobId: null },
     });
     expect(check.evaluate(ctx)[0]?.message).toContain('claims project 77');
   });
@@ -89,6 +92,34 @@ describe('SESSION_NAME_MISMATCH', () => {
       },
     });
     expect(check.evaluate(ctx)).toEqual([]);
+  });
+});
+
+describe('SESSION_NAME_MISMATCH on timing (provenance)', () => {
+  it('alerts when the named pipeline on the right ref ran entirely before the event', () => {
+    const old = buildJob({
+      startedAt: '2025-04-16T01:00:00Z',
+      finishedAt: '2025-04-16T01:05:00Z',
+      status: 'success',
+    });
+    const named = buildConsidered(buildPipeline(), [old], { named: true });
+    const [f] = check.evaluate(
+      buildCheckContext({ facts: { provenance: buildProvenance({ considered: [named] }) } }),
+    );
+    expect(f?.message).toContain(
+      'every job of pipeline 1234567 ended (and its tokens expired) before the event',
+    );
+  });
+
+  it('alerts when the session name names a job that was not running at the event time', () => {
+    const ctx = buildCheckContext({
+      session: { pattern: 'job', pipelineId: 1234567, projectId: null, jobId: 99 },
+    });
+    expect(check.evaluate(ctx)[0]?.message).toContain('names job 99, which is not a job of pipeline 1234567');
+    const named = buildCheckContext({
+      session: { pattern: 'job', pipelineId: 1234567, projectId: null, jobId: 8001 },
+    });
+    expect(check.evaluate(named)).toEqual([]);
   });
 });
 

@@ -6,22 +6,20 @@ describe('SESSION_NAME_UNPARSED', () => {
     expect(check.evaluate(buildCheckContext())).toEqual([]);
   });
 
-  it('is unverified, medium, when no pattern matched', () => {
-    const [f] = check.evaluate(
-      buildCheckContext({
-        assumption: buildAssumption({ roleSessionName: 'botocore-session-1713238316' }),
-        session: null,
-      }),
-    );
-    expect(f).toMatchObject({ code: 'SESSION_NAME_UNPARSED', class: 'unverified', severity: 'critical' });
-    expect(f?.message).toContain('"botocore-session-1713238316"');
+  it('reports nothing for a valid name no pattern matches: the candidates decide (issue 8)', () => {
+    const ctx = buildCheckContext({
+      assumption: buildAssumption({ roleSessionName: 'botocore-session-1713238316' }),
+      session: null,
+    });
+    expect(check.evaluate(ctx)).toEqual([]);
   });
 
-  it('says when the name is not one AWS accepts for RoleSessionName (no pattern ran on it)', () => {
+  it('is unverified, at the role severity, when the name is not one AWS accepts for RoleSessionName', () => {
     const long = `pipeline-${'1'.repeat(200)}`;
     const [f] = check.evaluate(
       buildCheckContext({ assumption: buildAssumption({ roleSessionName: long }), session: null }),
     );
+    expect(f).toMatchObject({ code: 'SESSION_NAME_UNPARSED', class: 'unverified', severity: 'critical' });
     expect(f?.message).toMatch(/is not a RoleSessionName AWS accepts/);
     expect(f?.message.length).toBeLessThan(300);
   });

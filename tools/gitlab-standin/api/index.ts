@@ -10,8 +10,18 @@ import { pipelinesArea } from './pipelines';
 import { projectsArea } from './projects';
 import { protectedBranchesArea } from './protected-branches';
 import { protectedTagsArea } from './protected-tags';
+// ---- provenance (issue 8) ----
+import { ciIndex } from './ci-index';
+import { deploymentsArea } from './deployments';
+import { graphqlArea } from './graphql';
+import { jobsArea } from './jobs';
+import { pipelineListArea } from './pipeline-list';
+import { repositoryArea } from './repository';
 
 export function apiAreas(data: StandinData): ApiArea[] {
+  const ci = ciIndex(data);
+  const byId = new Map(data.projects.map((p) => [p.id, p] as const));
+  const byPath = new Map(data.projects.map((p) => [p.path_with_namespace.toLowerCase(), p] as const));
   return [
     projectsArea(),
     pipelinesArea(data),
@@ -19,5 +29,11 @@ export function apiAreas(data: StandinData): ApiArea[] {
     protectedTagsArea(),
     mergeRequestsArea(data),
     instanceArea(data),
+    // ---- provenance (issue 8) ----
+    pipelineListArea(ci),
+    jobsArea(ci, byId),
+    repositoryArea(),
+    deploymentsArea(ci),
+    graphqlArea(ci, byId, byPath),
   ];
 }

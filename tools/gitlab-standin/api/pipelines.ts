@@ -26,14 +26,19 @@ function pipelineJson(
     status,
     source: pipeline.source,
     created_at: createdAt,
-    updated_at: addSeconds(createdAt, 95),
+    updated_at: pipeline.updated_at ?? addSeconds(createdAt, 95),
     web_url: `${baseUrl}/${project.path_with_namespace}/-/pipelines/${pipeline.id}`,
     before_sha: '0000000000000000000000000000000000000000',
     tag: pipeline.tag ?? false,
     yaml_errors: null,
     user: userJson(baseUrl, pipeline.username ?? 'jdoe'),
     started_at: addSeconds(createdAt, 2),
-    finished_at: status === 'running' || status === 'pending' ? null : addSeconds(createdAt, 95),
+    finished_at:
+      pipeline.finished_at !== undefined
+        ? pipeline.finished_at
+        : status === 'running' || status === 'pending'
+          ? null
+          : addSeconds(createdAt, 95),
     committed_at: null,
     duration: 93,
     queued_duration: 1.482117,

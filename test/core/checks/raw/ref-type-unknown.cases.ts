@@ -3,17 +3,17 @@ import { record, type RawCase } from './harness';
 
 export const cases: readonly RawCase[] = [
   {
-    name: 'a sub without ref_type and no pipeline to ask, on a branch-only role',
+    name: 'a sub without ref_type for v1.4.0, which is both a protected tag and an unprotected branch',
     record: record({
       eventId: 'c0a1e001-0000-4000-8000-000000001301',
-      roleSessionName: 'deploy-from-laptop',
-      subject: 'project_path:acme/platform/deploy:ref:main',
+      eventTime: '2026-11-20T12:00:00Z',
+      roleSessionName: 'pipeline-900006',
+      subject: 'project_path:acme/platform/deploy:ref:v1.4.0',
     }),
-    prodDeploy: { allowedRefTypes: ['branch'] },
-    expect: { verdict: 'unverified', codes: ['REF_TYPE_UNKNOWN', 'SESSION_NAME_UNPARSED'] },
+    expect: { verdict: 'unverified', codes: ['REF_TYPE_UNKNOWN'] },
   },
   {
-    name: 'a sub without ref_type whose pipeline says it ran on a branch',
+    name: 'a sub without ref_type for main, which the repository has only as a branch',
     record: record({
       eventId: 'c0a1e001-0000-4000-8000-000000001302',
       subject: 'project_path:acme/platform/deploy:ref:main',
