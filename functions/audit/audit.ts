@@ -4,6 +4,11 @@
  * findings to the alert topic, then store the new state. Publishing comes before the state write, so a failed run
  * republishes rather than loses. Accounts that could not be read make the run fail (after the report and the
  * publications), so the errors alarm fires: "could not tell" is never "nothing found".
+ *
+ * With deployment.securityHub on, every finding of the run is also imported into Security Hub (one ASFF finding per
+ * role and code, lib/core/trust-policy/asff.ts) after the alerts, and those of the last run that are gone are
+ * archived (only when every account was read). An import failure is logged, the state is still stored (the alerts
+ * went out), and the run fails so the errors alarm fires; the next run imports the current findings again.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -13,15 +18,18 @@ import {
   writeAuditReport,
   writeAuditState,
 } from '../../lib/adapters/audit-store';
+import type { SecurityFindingSink } from '../../lib/adapters/security-hub';
 import { buildAuditor, type Auditor } from '../../lib/composition';
+import { contextFromProductArn } from '../../lib/core/asff';
 import type { Config } from '../../lib/core/config';
 import { OidcWatchError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import type { RoleReport } from '../../lib/core/trust-policy/audit';
+import { auditToAsff } from '../../lib/core/trust-policy/asff';
 import { reportJson } from '../../lib/core/trust-policy/report-json';
 import { runAudit } from '../../lib/core/trust-policy/run';
 import type { RoleSource } from '../../lib/core/trust-policy/source';
-import { diffAudit } from '../../lib/core/trust-policy/state';
+import { diffAudit, type AuditState } from '../../lib/core/trust-policy/state';
 import type { AuditSettings } from './settings';
 
 /** Some accounts or roles could not be audited this run. */
@@ -32,6 +40,8 @@ export interface AuditRunSummary {
   readonly audited: number;
   readonly exposed: number;
   readonly published: number;
+  /** Findings imported into Security Hub (active and archived); 0 when the export is off. */
+  readonly exported: number;
   readonly errors: number;
   readonly reportKey: string;
 }
@@ -47,6 +57,8 @@ export interface AuditHandlerDeps {
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
   readonly now?: () => Date;
+  /** Only when deployment.securityHub is enabled (settings.securityHubProductArn set). */
+  readonly securityHub?: SecurityFindingSink;
 }
 
 /** The auditor with the stack's token secrets, each GitLab lookup kept inside the function's budget. */
@@ -81,14 +93,21 @@ export function createAuditHandler(deps: AuditHandlerDeps): () => Promise<AuditR
       at,
       reports.map((r) => `${reportJson(r)}\n`),
     );
-    const diff = diffAudit(await readAuditState(deps.s3, store), reports);
+    const previous = await readAuditState(deps.s3, store);
+    const diff = diffAudit(previous, reports);
     await publishAuditNews(deps.sns, deps.settings.alertTopicArn, diff.news);
+    const exported = await exportFindings(deps, reports, previous, {
+      at: at.toISOString(),
+      archiveVanished: problems.length === 0,
+    });
+    if (exported.error !== undefined) problems.push(exported.error);
     await writeAuditState(deps.s3, store, diff.next);
     const summary: AuditRunSummary = {
       roles: counts.roles,
       audited: counts.audited,
       exposed: counts.exposed,
       published: diff.news.length,
+      exported: exported.count,
       errors: counts.errors,
       reportKey,
     };
@@ -96,9 +115,29 @@ export function createAuditHandler(deps: AuditHandlerDeps): () => Promise<AuditR
     if (problems.length > 0) {
       for (const p of problems) deps.logger.error({ problem: p }, 'audit incomplete');
       throw new AuditIncompleteError(
-        `${problems.length} account(s) or role(s) could not be audited: ${problems[0] ?? ''}`,
+        `${problems.length} account(s), role(s) or export(s) failed: ${problems[0] ?? ''}`,
       );
     }
     return summary;
   };
+}
+
+/** The Security Hub export of the run: never throws (the alerts went out; the state must still be stored). */
+async function exportFindings(
+  deps: AuditHandlerDeps,
+  reports: readonly RoleReport[],
+  previous: AuditState,
+  options: { readonly at: string; readonly archiveVanished: boolean },
+): Promise<{ readonly count: number; readonly error?: string }> {
+  const productArn = deps.settings.securityHubProductArn;
+  if (deps.securityHub === undefined || productArn === undefined) return { count: 0 };
+  try {
+    const findings = auditToAsff(reports, previous, options, contextFromProductArn(productArn));
+    await deps.securityHub.importFindings(findings);
+    return { count: findings.length };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    deps.logger.error({ error: message }, 'audit findings not exported to Security Hub');
+    return { count: 0, error: `Security Hub export: ${message}` };
+  }
 }

@@ -9,9 +9,11 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createSecretReader } from '../../lib/adapters/secrets';
+import { createSecurityHubSink } from '../../lib/adapters/security-hub';
 import { liveAuditSource } from '../../lib/composition';
 import { loadEmbeddedConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
@@ -36,4 +38,7 @@ export const handler = createAuditHandler({
   readSecret: createSecretReader(new SecretsManagerClient({})),
   logger,
   env: process.env,
+  ...(settings.securityHubProductArn === undefined
+    ? {}
+    : { securityHub: createSecurityHubSink(new SecurityHubClient({})) }),
 });

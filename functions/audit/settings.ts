@@ -12,6 +12,8 @@ export interface AuditSettings {
   readonly gitLabTokenSecrets: Readonly<Record<string, string>>;
   readonly gitLabLookupBudgetMs: number;
   readonly logLevel: string;
+  /** Security Hub's default product ARN of this account and region, when deployment.securityHub is enabled. */
+  readonly securityHubProductArn?: string | undefined;
 }
 
 export const AUDIT_ENV = {
@@ -21,6 +23,7 @@ export const AUDIT_ENV = {
   gitLabTokenSecrets: 'GITLAB_TOKEN_SECRETS',
   gitLabLookupBudgetMs: 'GITLAB_LOOKUP_BUDGET_MS',
   logLevel: 'LOG_LEVEL',
+  securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
 } as const;
 
 export function readAuditSettings(env: Env = process.env): AuditSettings {
@@ -36,5 +39,6 @@ export function readAuditSettings(env: Env = process.env): AuditSettings {
     ),
     gitLabLookupBudgetMs: intEnv(AUDIT_ENV.gitLabLookupBudgetMs, { min: 100, max: 900_000 }, env),
     logLevel: optionalEnv(AUDIT_ENV.logLevel, env) ?? 'info',
+    securityHubProductArn: optionalEnv(AUDIT_ENV.securityHubProductArn, env),
   };
 }

@@ -16,6 +16,7 @@ import type { DecisionLogBucket } from './decision-log-bucket';
 import type { EncryptedTopic } from './encrypted-topic';
 import type { GitLabTokenSecrets } from './gitlab-token-secrets';
 import { HouseFunction } from './house-function';
+import { securityHubProductArn } from './service-resources';
 
 /** The Lambda entry point (functions/audit/handler.ts, exporting `handler`). */
 export const AUDIT_ENTRY = path.join(__dirname, '..', '..', 'functions', 'audit', 'handler.ts');
@@ -38,7 +39,8 @@ export interface AuditFunctionProps {
  * The optional daily trust-policy audit (config `audit.schedule.enabled`, off by default: without it this construct
  * is not created). Read-only IAM (ListRoles), sts:AssumeRole into the configured member role of each audited account
  * (and Organizations ListAccounts when `audit.organizationAccounts`), the alert topic for new or changed findings,
- * and the `audit/` prefix of the decision-log bucket for reports and state.
+ * and the `audit/` prefix of the decision-log bucket for reports and state; with deployment.securityHub, also
+ * securityhub:BatchImportFindings on this account's default product.
  */
 export class AuditFunction extends Construct {
   public readonly function: HouseFunction;
@@ -66,6 +68,7 @@ export class AuditFunction extends Construct {
         AUDIT_PREFIX,
         GITLAB_TOKEN_SECRETS: Stack.of(this).toJsonString(props.gitLabTokens.secretIdsByIssuer()),
         GITLAB_LOOKUP_BUDGET_MS: String(gitLabLookupBudgetMs(deployment)),
+        ...(deployment.securityHub.enabled ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn() } : {}),
       },
     });
     // A failed run is not retried (it re-reads every account; tomorrow's run does the same): it alarms instead.
@@ -96,6 +99,7 @@ export class AuditFunction extends Construct {
     this.grantStore(props.decisionLog);
     props.alertTopic.grantPublish(this.function);
     props.gitLabTokens.grantRead(this.function);
+    if (deployment.securityHub.enabled) this.grantSecurityHubImport();
 
     this.errorsAlarm = this.errorsAlarmTo(props.alarmTopic);
   }
@@ -163,6 +167,22 @@ export class AuditFunction extends Construct {
           'The accounts come from Organizations at run time; the grant is limited to the one read-only audit role name, whose trust policy in each member account decides.',
       });
     }
+  }
+
+  /**
+   * deployment.securityHub: import the audit's findings, like the correlator's grant (service-resources.ts) limited
+   * to this account's default product, i.e. only findings about this account.
+   */
+  private grantSecurityHubImport(): void {
+    const importFindings = new Policy(this, 'SecurityHubImportPolicy', {
+      statements: [
+        new PolicyStatement({
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [securityHubProductArn()],
+        }),
+      ],
+    });
+    this.function.role?.attachInlinePolicy(importFindings);
   }
 
   /** Reports and state under the audit prefix: write both, read the state (ListBucket to tell 404 from 403). */

@@ -63,6 +63,11 @@ export interface AsffFinding {
   readonly Resources: AsffResource[];
   readonly ProductFields: Record<string, string>;
   readonly RecordState: 'ACTIVE' | 'ARCHIVED';
+  /**
+   * Honoured when the finding is created; on an update Security Hub itself moves a NEW or NOTIFIED finding to
+   * RESOLVED when its RecordState becomes ARCHIVED.
+   */
+  readonly Workflow?: { Status: 'NEW' | 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED' };
   readonly SourceUrl?: string;
   readonly Remediation?: { Recommendation: { Text: string; Url?: string } };
 }

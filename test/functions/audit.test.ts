@@ -1,10 +1,12 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_GITLAB, demoConfig } from '../../examples/demo/scenarios';
 import { AuditIncompleteError, createAuditHandler } from '../../functions/audit/audit';
+import { createSecurityHubSink } from '../../lib/adapters/security-hub';
 import { readAuditSettings } from '../../functions/audit/settings';
 import { parseConfig } from '../../lib/core/config';
 import { silentLogger } from '../../lib/core/logger';
@@ -15,6 +17,8 @@ import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-stand
 const SAMPLE = join(__dirname, '..', '..', 'examples', 'audit', 'account-123456789012.json');
 const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
+const securityHub = mockClient(SecurityHubClient);
+const PRODUCT_ARN = 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:GitLabOidcWatch-AlertTopic';
 
 let gitlab: GitLabStandin;
@@ -29,7 +33,11 @@ function items(extra: RoleSourceItem[] = []): () => Promise<AsyncIterable<RoleSo
     })();
 }
 
-function handler(roles: ReturnType<typeof items>, now = new Date('2026-11-21T04:41:00Z')) {
+function handler(
+  roles: ReturnType<typeof items>,
+  now = new Date('2026-11-21T04:41:00Z'),
+  exportToSecurityHub = false,
+) {
   return createAuditHandler({
     config: parseConfig(demoConfig(gitlab.apiUrl)),
     settings: readAuditSettings({
@@ -38,6 +46,7 @@ function handler(roles: ReturnType<typeof items>, now = new Date('2026-11-21T04:
       AUDIT_PREFIX: 'audit/',
       GITLAB_TOKEN_SECRETS: '{}',
       GITLAB_LOOKUP_BUDGET_MS: '5000',
+      ...(exportToSecurityHub ? { SECURITY_HUB_PRODUCT_ARN: PRODUCT_ARN } : {}),
     }),
     s3: new S3Client({}),
     sns: new SNSClient({}),
@@ -46,6 +55,7 @@ function handler(roles: ReturnType<typeof items>, now = new Date('2026-11-21T04:
     logger: silentLogger,
     env: { GITLAB_TOKEN: gitlab.token },
     now: () => now,
+    ...(exportToSecurityHub ? { securityHub: createSecurityHubSink(new SecurityHubClient({})) } : {}),
   });
 }
 
@@ -57,6 +67,10 @@ afterAll(async () => gitlab.close());
 beforeEach(() => {
   s3.reset();
   sns.reset();
+  securityHub.reset();
+  securityHub
+    .on(BatchImportFindingsCommand)
+    .resolves({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
   objects = new Map();
   s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
     objects.set(input.Key, input.Body);
@@ -134,5 +148,85 @@ describe('scheduled trust-policy audit', () => {
     sns.on(PublishCommand).rejects(new Error('KMS key disabled'));
     await expect(handler(items())()).rejects.toThrow('could not publish');
     expect(objects.has('audit/state/findings.json')).toBe(false);
+  });
+
+  it('without deployment.securityHub exports nothing', async () => {
+    const summary = await handler(items())();
+    expect(summary.exported).toBe(0);
+    expect(securityHub).not.toHaveReceivedCommand(BatchImportFindingsCommand);
+  });
+
+  describe('Security Hub export (deployment.securityHub)', () => {
+    function imported(): { Id?: string; RecordState?: string; Workflow?: { Status?: string } }[] {
+      return securityHub
+        .commandCalls(BatchImportFindingsCommand)
+        .flatMap((c) => c.args[0].input.Findings ?? []);
+    }
+
+    it('imports one finding per role and code, with the same ids on the next run', async () => {
+      const summary = await handler(items(), undefined, true)();
+      const first = imported();
+      expect(summary.exported).toBe(first.length);
+      expect(first.length).toBeGreaterThan(5);
+      expect(new Set(first.map((f) => f.Id)).size).toBe(first.length);
+      expect(first.every((f) => f.RecordState === 'ACTIVE')).toBe(true);
+      expect(first).toContainEqual(
+        expect.objectContaining({
+          Id: 'gitlab-oidc-watch/trust-policy-audit/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fprod-deploy/SUB_ADMITS_ANY_REF',
+          ProductArn: PRODUCT_ARN,
+          Resources: [
+            expect.objectContaining({ Type: 'AwsIamRole', Id: 'arn:aws:iam::123456789012:role/prod-deploy' }),
+          ],
+          Remediation: { Recommendation: expect.objectContaining({ Text: expect.any(String) }) },
+        }),
+      );
+      securityHub.resetHistory();
+      await handler(items(), new Date('2026-11-22T04:41:00Z'), true)();
+      expect(imported().map((f) => f.Id)).toEqual(first.map((f) => f.Id));
+    });
+
+    it('archives and resolves the findings of the last run that are gone', async () => {
+      await handler(items(), undefined, true)();
+      const state = JSON.parse(objects.get('audit/state/findings.json') ?? '{}') as Record<string, string>;
+      const gone = 'arn:aws:iam::123456789012:role/removed-role|SUB_CONDITION_MISSING|0';
+      objects.set(
+        'audit/state/findings.json',
+        JSON.stringify({ ...state, [gone]: 'critical|no sub condition' }),
+      );
+      securityHub.resetHistory();
+      await handler(items(), new Date('2026-11-22T04:41:00Z'), true)();
+      const archived = imported().filter((f) => f.RecordState === 'ARCHIVED');
+      expect(archived).toEqual([
+        expect.objectContaining({
+          Id: 'gitlab-oidc-watch/trust-policy-audit/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fremoved-role/SUB_CONDITION_MISSING',
+          Workflow: { Status: 'RESOLVED' },
+          Severity: expect.objectContaining({ Label: 'CRITICAL' }),
+        }),
+      ]);
+    });
+
+    it('archives nothing when an account could not be read', async () => {
+      objects.set(
+        'audit/state/findings.json',
+        JSON.stringify({
+          'arn:aws:iam::222222222222:role/unread|SUB_CONDITION_MISSING|0': 'critical|no sub',
+        }),
+      );
+      const run = handler(
+        items([{ kind: 'error', source: 'iam:222222222222', message: 'AccessDenied: not authorized' }]),
+        undefined,
+        true,
+      );
+      await expect(run()).rejects.toThrow(AuditIncompleteError);
+      expect(imported().length).toBeGreaterThan(0);
+      expect(imported().filter((f) => f.RecordState === 'ARCHIVED')).toEqual([]);
+    });
+
+    it('an import failure still publishes the alerts and stores the state, then fails the run', async () => {
+      securityHub.on(BatchImportFindingsCommand).rejects(new Error('AccessDeniedException'));
+      await expect(handler(items(), undefined, true)()).rejects.toThrow(/Security Hub export/);
+      expect(sns).toHaveReceivedCommandTimes(PublishCommand, 6);
+      expect(objects.has('audit/state/findings.json')).toBe(true);
+    });
   });
 });

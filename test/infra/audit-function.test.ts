@@ -19,6 +19,8 @@ const PolicyResource = z.object({
 });
 
 let synth: Synthesized;
+/** The same audit with deployment.securityHub on. */
+let withSecurityHub: Synthesized;
 
 function auditRoleId(): string {
   const ids = Object.keys(synth.template.findResources('AWS::IAM::Role')).filter((id) =>
@@ -40,21 +42,56 @@ function actions(s: Statement): string[] {
   return typeof s.Action === 'string' ? [s.Action] : s.Action;
 }
 
+const AUDIT = {
+  memberRoleName: 'OidcWatchAuditReadOnly',
+  accounts: ['111111111111'],
+  organizationAccounts: true,
+  schedule: { enabled: true, expression: 'cron(41 4 * * ? *)' },
+};
+
 beforeAll(() => {
-  synth = synthesize(
+  synth = synthesize(synthConfigOf({ ...fullConfigInput(), audit: AUDIT }));
+  const input = fullConfigInput();
+  withSecurityHub = synthesize(
     synthConfigOf({
-      ...fullConfigInput(),
-      audit: {
-        memberRoleName: 'OidcWatchAuditReadOnly',
-        accounts: ['111111111111'],
-        organizationAccounts: true,
-        schedule: { enabled: true, expression: 'cron(41 4 * * ? *)' },
-      },
+      ...input,
+      deployment: { ...input.deployment, securityHub: { enabled: true } },
+      audit: AUDIT,
     }),
   );
-}, 300_000);
+}, 600_000);
 
-afterAll(() => dispose(synth));
+afterAll(() => {
+  dispose(synth);
+  dispose(withSecurityHub);
+});
+
+function inSynth<T>(s: Synthesized, f: () => T): T {
+  const saved = synth;
+  synth = s;
+  try {
+    return f();
+  } finally {
+    synth = saved;
+  }
+}
+
+const PRODUCT_ARN = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':securityhub:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':product/',
+      { Ref: 'AWS::AccountId' },
+      '/default',
+    ],
+  ],
+};
 
 describe('scheduled trust-policy audit (audit.schedule.enabled)', () => {
   it('runs the audit handler daily on the configured schedule, with its environment', () => {
@@ -145,5 +182,38 @@ describe('scheduled trust-policy audit (audit.schedule.enabled)', () => {
         ),
       ).toEqual([]);
     }
+  });
+
+  it('with deployment.securityHub off: no Security Hub grant nor product ARN', () => {
+    expect(
+      auditStatements()
+        .flatMap(actions)
+        .filter((a) => a.startsWith('securityhub:')),
+    ).toEqual([]);
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('audits the trust policies'),
+      Environment: { Variables: Match.objectLike({ SECURITY_HUB_PRODUCT_ARN: Match.absent() }) },
+    });
+  });
+
+  it("with deployment.securityHub on: BatchImportFindings on this account's default product only, cdk-nag clean", () => {
+    inSynth(withSecurityHub, () => {
+      const grants = auditStatements().filter((s) => actions(s).some((a) => a.startsWith('securityhub:')));
+      expect(grants).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'securityhub:BatchImportFindings',
+          Resource: PRODUCT_ARN,
+        }),
+      ]);
+      synth.template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp('audits the trust policies'),
+        Environment: { Variables: Match.objectLike({ SECURITY_HUB_PRODUCT_ARN: PRODUCT_ARN }) },
+      });
+      for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+        const report = pack.validateScope(synth.app);
+        expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+      }
+    });
   });
 });
