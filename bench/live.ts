@@ -23,10 +23,16 @@ const DAY_EVENTS = 10_000;
 const JOBS_PER_PIPELINE = 5;
 const BURST_JOBS = 20;
 const SAMPLE_EVENTS = 1_000;
+/** CloudTrail to EventBridge to the correlator typically takes a few minutes. */
+const LIVE_DELAY_MS = 120_000;
+const DAY_AFTER = new Date('2026-11-21T00:00:00Z');
 
 export interface LiveFigures {
+  /** Each event judged two minutes after it happened, as the correlator does (provenance's window still open). */
   readonly liveBurstRequestsPerEvent: number;
   readonly liveBurstBaselineRequestsPerEvent: number;
+  /** The same burst judged after its window closed (reconcile, hunts): the container cache's best case. */
+  readonly closedWindowBurstRequestsPerEvent: number;
   readonly dayRequests: number;
   readonly dayBaselineRequests: number;
   readonly dayPeakRequestsPerMin: number;
@@ -108,6 +114,7 @@ async function judge(
   token: string,
   a: RoleAssumption,
   caches: GitLabCaches | undefined,
+  now = DAY_AFTER,
 ): Promise<{ verdict: Verdict; requests: number }> {
   const gitlab = createGitLabDirectory(c.trustedIssuers, new Map([['https://gitlab.com', token]]), {
     ...(caches ? { caches } : {}),
@@ -116,7 +123,7 @@ async function judge(
   const verdict = await createEvaluator({
     config: c,
     gitlab,
-    now: () => new Date('2026-11-21T00:00:00Z'),
+    now: () => now,
   }).evaluate(a);
   return { verdict, requests: gitlab.stats().requests };
 }
@@ -131,11 +138,15 @@ export async function benchLive(): Promise<LiveFigures> {
     const burst = Array.from({ length: BURST_JOBS }, (_, j) =>
       assumption(j, burstPipeline.id, `acme/service-${burstPipeline.project_id - 1000}`),
     );
+    const live = (a: RoleAssumption) => new Date(Date.parse(a.eventTime) + LIVE_DELAY_MS);
     let burstRequests = 0;
     const container = new GitLabCaches();
-    for (const a of burst) burstRequests += (await judge(c, gitlab.token, a, container)).requests;
+    for (const a of burst) burstRequests += (await judge(c, gitlab.token, a, container, live(a))).requests;
     let burstBaseline = 0;
-    for (const a of burst) burstBaseline += (await judge(c, gitlab.token, a, undefined)).requests;
+    for (const a of burst) burstBaseline += (await judge(c, gitlab.token, a, undefined, live(a))).requests;
+    let closedWindow = 0;
+    const later = new GitLabCaches();
+    for (const a of burst) closedWindow += (await judge(c, gitlab.token, a, later)).requests;
 
     // The day, on a virtual clock: one container all day (the busiest case for staleness, the best for the cache).
     let now = 0;
@@ -167,6 +178,7 @@ export async function benchLive(): Promise<LiveFigures> {
     const figures: LiveFigures = {
       liveBurstRequestsPerEvent: burstRequests / BURST_JOBS,
       liveBurstBaselineRequestsPerEvent: burstBaseline / BURST_JOBS,
+      closedWindowBurstRequestsPerEvent: closedWindow / BURST_JOBS,
       dayRequests,
       dayBaselineRequests: Math.round((sampleRequests / sampled) * events.length),
       dayPeakRequestsPerMin: Math.max(...perMinute.values()),
@@ -176,10 +188,16 @@ export async function benchLive(): Promise<LiveFigures> {
       `Live path: GitLab cache per container (TTL 60 s) vs a fresh cache per event; ${BURST_JOBS}-job burst, and a day of ${fmt(DAY_EVENTS)} assumptions over ${PROJECTS} projects`,
       [
         {
-          label: `${BURST_JOBS}-job burst: requests per assumption`,
+          label: `${BURST_JOBS}-job burst judged live (2 min after each event): requests per assumption`,
           value: `${fmt(figures.liveBurstRequestsPerEvent, 2)} (fresh cache per event: ${fmt(figures.liveBurstBaselineRequestsPerEvent, 2)})`,
           target: '<= 0.3',
           meets: figures.liveBurstRequestsPerEvent <= 0.3,
+        },
+        {
+          // Provenance re-asks GitLab for a ref's pipelines and running jobs while the event's window is open (a
+          // pipeline created a second ago may have minted the token); after the window closes the cache serves.
+          label: `${BURST_JOBS}-job burst judged after its window closed (reconcile, hunt): requests per assumption`,
+          value: fmt(figures.closedWindowBurstRequestsPerEvent, 2),
         },
         {
           label: 'day: GitLab requests',
