@@ -16,13 +16,13 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import {
   createService,
+  serviceEvaluator,
   type Service,
   type ServiceClients,
   type ServiceSettings,
 } from '../../lib/composition';
 import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, normalizeRecord } from '../../lib/core/cloudtrail';
 import type { Config } from '../../lib/core/config';
-import { createEvaluator } from '../../lib/core/correlate';
 import { dispatchVerdict } from '../../lib/core/dispatch';
 import { InputError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
@@ -134,13 +134,7 @@ async function judge(
   // A directory per event (tokens re-read: rotation is picked up); its lookup cache is the container's, where
   // facts that can change are at most the TTL old and `unavailable` is never kept, so no outage carries over.
   const gitlab = await service.gitlab(log);
-  const evaluator = createEvaluator({
-    config: deps.config,
-    gitlab,
-    now: deps.now,
-    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
-    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
-  });
+  const evaluator = serviceEvaluator(deps, gitlab);
   const started = performance.now();
   const verdict = await evaluator.evaluate(assumption);
   const stats = gitlab.stats();

@@ -14,6 +14,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import {
   createService,
+  serviceEvaluator,
   type Service,
   type ServiceClients,
   type ServiceSettings,
@@ -21,7 +22,6 @@ import {
 import type { GitLabStats } from '../../lib/core/gitlab-port';
 import type { Config, Deployment } from '../../lib/core/config';
 import { DeploymentSchema } from '../../lib/core/config';
-import { createEvaluator } from '../../lib/core/correlate';
 import { OidcWatchError, describeError } from '../../lib/core/errors';
 import type { Logger } from '../../lib/core/logger';
 import { type ReconcileCounts, reconcile } from '../../lib/core/reconcile';
@@ -130,13 +130,7 @@ async function runOnce(
   const now = deps.now ?? (() => new Date());
   // One directory for the run: its cache is shared by every event of this reconciliation.
   const gitlab = await service.gitlab(log);
-  const evaluator = createEvaluator({
-    config: deps.config,
-    gitlab,
-    now: deps.now,
-    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
-    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
-  });
+  const evaluator = serviceEvaluator(deps, gitlab);
   const window = windowFor(settings.lookbackHours, now(), context);
   const { start, end, signal } = window;
   log.info(

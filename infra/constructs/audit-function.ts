@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -12,6 +11,7 @@ import { Construct } from 'constructs';
 import type { Config, Deployment } from '../../lib/core/config';
 import { gitLabLookupBudgetMs, type LogRetentionDays } from '../config';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { addErrorsAlarm } from './errors-alarm';
 import type { DecisionLogBucket } from './decision-log-bucket';
 import type { EncryptedTopic } from './encrypted-topic';
 import type { GitLabTokenSecrets } from './gitlab-token-secrets';
@@ -106,20 +106,13 @@ export class AuditFunction extends Construct {
 
   /** A failed run (or one that could not read some accounts) notifies the operations topic, and again when it clears. */
   private errorsAlarmTo(topic: ITopic): Alarm {
-    const alarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${Stack.of(this).stackName}-audit-errors`,
-      alarmDescription:
+    return addErrorsAlarm(this, {
+      function: this.function,
+      topic,
+      name: 'audit-errors',
+      description:
         'The trust-policy audit failed or could not read some accounts: its log names them. Findings of the accounts it read were still published.',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const action = new SnsAction(topic);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    return alarm;
   }
 
   /**

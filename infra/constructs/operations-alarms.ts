@@ -61,7 +61,24 @@ export class OperationsAlarms extends Construct {
     this.action = new SnsAction(props.topic);
     this.namePrefix = Stack.of(this).stackName;
 
-    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+    this.addDeadLetterAlarms(props.deadLetterQueues);
+    this.addCorrelatorAlarms(props.correlator);
+    this.addServiceAlarms();
+    this.addUnverifiedRateAlarm(props.unverifiedRatePercent);
+    if (props.securityHubExport === true) {
+      this.addAlarm(
+        'SecurityHubExportFailures',
+        'security-hub-export-failures',
+        'A verdict was alerted but not imported into Security Hub (not enabled in this region, throttled, refused). ' +
+          'The next evaluation of the same event repairs it; the correlator log names the event.',
+        serviceMetric(METRIC_NAMES.securityHubExportFailures),
+      );
+    }
+  }
+
+  /** One alarm per dead-letter queue: any message waiting in it. */
+  private addDeadLetterAlarms(deadLetterQueues: OperationsAlarmsProps['deadLetterQueues']): void {
+    for (const [name, queue] of Object.entries(deadLetterQueues)) {
       this.addAlarm(
         `${name}Messages`,
         `${name}-messages`,
@@ -70,18 +87,26 @@ export class OperationsAlarms extends Construct {
         queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       );
     }
+  }
+
+  /** The correlator function's errors and throttles. */
+  private addCorrelatorAlarms(correlator: OperationsAlarmsProps['correlator']): void {
     this.addAlarm(
       'CorrelatorErrors',
       'correlator-errors',
       'The correlator function failed; Lambda retries twice, then the event goes to the failure queue.',
-      props.correlator.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      correlator.metricErrors({ period: PERIOD, statistic: 'Sum' }),
     );
     this.addAlarm(
       'CorrelatorThrottles',
       'correlator-throttles',
       'The correlator function was throttled; EventBridge and Lambda retry, but alerts are delayed.',
-      props.correlator.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+      correlator.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
     );
+  }
+
+  /** The service's own metrics: malformed events, GitLab refusing the token, failed set-up self-checks. */
+  private addServiceAlarms(): void {
     this.addAlarm(
       'MalformedEvents',
       'malformed-events',
@@ -106,16 +131,6 @@ export class OperationsAlarms extends Construct {
       // Recorded once per container start: between starts there is no data, and the last result stands.
       TreatMissingData.IGNORE,
     );
-    this.addUnverifiedRateAlarm(props.unverifiedRatePercent);
-    if (props.securityHubExport === true) {
-      this.addAlarm(
-        'SecurityHubExportFailures',
-        'security-hub-export-failures',
-        'A verdict was alerted but not imported into Security Hub (not enabled in this region, throttled, refused). ' +
-          'The next evaluation of the same event repairs it; the correlator log names the event.',
-        serviceMetric(METRIC_NAMES.securityHubExportFailures),
-      );
-    }
   }
 
   /**

@@ -33,6 +33,74 @@ function serviceMetric(metricName: string, statistic = 'Sum', label?: string): M
   });
 }
 
+const WIDE = { width: 12, height: 6 } as const;
+
+/** What was judged: assumptions by production role and verdict, the verdicts, and the unverified rate. */
+function verdictWidgets(): GraphWidget[] {
+  // SEARCH over the role and verdict dimensions: one line per production role (and non-production) and verdict,
+  // without knowing the role names when the stack is synthesized.
+  const byRole = new MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},role,service,verdict} MetricName="Assumptions"', 'Sum', 300)`,
+    label: '',
+    period: PERIOD,
+  });
+  const [ok, alert, unverified, ignored] = ['Ok', 'Alert', 'Unverified', 'Ignored'].map((name) =>
+    serviceMetric(name),
+  ) as [Metric, Metric, Metric, Metric];
+  const unverifiedRate = new MathExpression({
+    expression: '100 * unverified / (ok + alert + unverified)',
+    usingMetrics: { ok, alert, unverified },
+    label: 'unverified % of production-role assumptions',
+    period: PERIOD,
+  });
+  return [
+    new GraphWidget({ title: 'Assumptions by role and verdict', left: [byRole], stacked: true, ...WIDE }),
+    new GraphWidget({ title: 'Verdicts', left: [alert, unverified, ok, ignored], ...WIDE }),
+    new GraphWidget({
+      title: 'Unverified rate (%)',
+      left: [unverifiedRate],
+      leftYAxis: { min: 0, max: 100 },
+      ...WIDE,
+    }),
+  ];
+}
+
+/** How well it could judge: GitLab latency, requests and failures. */
+function gitLabWidgets(): GraphWidget[] {
+  return [
+    new GraphWidget({
+      title: 'GitLab latency per event (ms)',
+      left: ['p50', 'p90', 'Maximum'].map((stat) => serviceMetric('GitLabLatencyMs', stat, stat)),
+      ...WIDE,
+    }),
+    new GraphWidget({
+      title: 'GitLab requests and failures',
+      left: [serviceMetric('GitLabRequests'), serviceMetric('GitLabFailures')],
+      ...WIDE,
+    }),
+  ];
+}
+
+/** Whether anything was lost: dead-letter depth, function errors and throttles, malformed events. */
+function lossWidgets(props: OperationsDashboardProps): GraphWidget[] {
+  const queues: IMetric[] = Object.entries(props.deadLetterQueues).map(([name, queue]) =>
+    queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: name }),
+  );
+  return [
+    new GraphWidget({ title: 'Dead-letter queue depth', left: queues, ...WIDE }),
+    new GraphWidget({
+      title: 'Correlator errors, throttles, malformed events',
+      left: [
+        props.correlator.metricErrors({ period: PERIOD }),
+        props.correlator.metricThrottles({ period: PERIOD }),
+        serviceMetric('MalformedEvents'),
+        ...(props.securityHub ? [serviceMetric('SecurityHubExportFailures')] : []),
+      ],
+      ...WIDE,
+    }),
+  ];
+}
+
 /**
  * One CloudWatch dashboard for the service: what was judged (assumptions and verdicts over time, by production role),
  * how well it could judge (unverified rate, GitLab latency and failures), and whether anything was lost (dead-letter
@@ -48,28 +116,6 @@ export class OperationsDashboard extends Construct {
       dashboardName: `${Stack.of(this).stackName}-operations`,
       defaultInterval: Duration.days(7),
     });
-    const wide = { width: 12, height: 6 } as const;
-
-    // SEARCH over the role and verdict dimensions: one line per production role (and non-production) and verdict,
-    // without knowing the role names when the stack is synthesized.
-    const byRole = new MathExpression({
-      expression: `SEARCH('{${METRICS_NAMESPACE},role,service,verdict} MetricName="Assumptions"', 'Sum', 300)`,
-      label: '',
-      period: PERIOD,
-    });
-    const [ok, alert, unverified, ignored] = ['Ok', 'Alert', 'Unverified', 'Ignored'].map((name) =>
-      serviceMetric(name),
-    ) as [Metric, Metric, Metric, Metric];
-    const unverifiedRate = new MathExpression({
-      expression: '100 * unverified / (ok + alert + unverified)',
-      usingMetrics: { ok, alert, unverified },
-      label: 'unverified % of production-role assumptions',
-      period: PERIOD,
-    });
-    const queues: IMetric[] = Object.entries(props.deadLetterQueues).map(([name, queue]) =>
-      queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: name }),
-    );
-
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
@@ -78,35 +124,9 @@ export class OperationsDashboard extends Construct {
         width: 24,
         height: 2,
       }),
-      new GraphWidget({ title: 'Assumptions by role and verdict', left: [byRole], stacked: true, ...wide }),
-      new GraphWidget({ title: 'Verdicts', left: [alert, unverified, ok, ignored], ...wide }),
-      new GraphWidget({
-        title: 'Unverified rate (%)',
-        left: [unverifiedRate],
-        leftYAxis: { min: 0, max: 100 },
-        ...wide,
-      }),
-      new GraphWidget({
-        title: 'GitLab latency per event (ms)',
-        left: ['p50', 'p90', 'Maximum'].map((stat) => serviceMetric('GitLabLatencyMs', stat, stat)),
-        ...wide,
-      }),
-      new GraphWidget({
-        title: 'GitLab requests and failures',
-        left: [serviceMetric('GitLabRequests'), serviceMetric('GitLabFailures')],
-        ...wide,
-      }),
-      new GraphWidget({ title: 'Dead-letter queue depth', left: queues, ...wide }),
-      new GraphWidget({
-        title: 'Correlator errors, throttles, malformed events',
-        left: [
-          props.correlator.metricErrors({ period: PERIOD }),
-          props.correlator.metricThrottles({ period: PERIOD }),
-          serviceMetric('MalformedEvents'),
-          ...(props.securityHub ? [serviceMetric('SecurityHubExportFailures')] : []),
-        ],
-        ...wide,
-      }),
+      ...verdictWidgets(),
+      ...gitLabWidgets(),
+      ...lossWidgets(props),
     );
   }
 }

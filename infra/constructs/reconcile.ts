@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -11,6 +10,7 @@ import { Construct } from 'constructs';
 import type { Config, Deployment } from '../../lib/core/config';
 import type { LogRetentionDays } from '../config';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { addErrorsAlarm } from './errors-alarm';
 import { HouseFunction } from './house-function';
 import { grantServiceAccess, serviceEnvironment, type ServiceResources } from './service-resources';
 
@@ -118,20 +118,13 @@ export class ReconcileFunction extends Construct {
   }
 
   private createErrorsAlarm(topic: NonNullable<ReconcileFunctionProps['alarmTopic']>): Alarm {
-    const alarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${Stack.of(this).stackName}-reconcile-errors`,
-      alarmDescription:
+    return addErrorsAlarm(this, {
+      function: this.function,
+      topic,
+      name: 'reconcile-errors',
+      description:
         'The reconcile run failed: some missed events may still be unjudged. Its log names the cause; the next ' +
         'run retries the same window.',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    const action = new SnsAction(topic);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    return alarm;
   }
 }

@@ -6,11 +6,12 @@
  * See: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import { PublishError } from '../core/errors';
 import type { AuditState, RoleNews } from '../core/trust-policy/state';
 import { renderAuditAlert } from '../core/render/audit-alert';
+import { publishAlertCommand } from './sns-alert-publisher';
 
 const StateSchema = z.record(z.string(), z.string());
 
@@ -78,20 +79,7 @@ export async function publishAuditNews(
   for (const n of news) {
     const alert = renderAuditAlert(n);
     try {
-      await sns.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Subject: alert.subject,
-          Message: alert.message,
-          MessageStructure: 'json',
-          MessageAttributes: Object.fromEntries(
-            Object.entries(alert.attributes).map(([name, value]) => [
-              name,
-              { DataType: 'String', StringValue: value },
-            ]),
-          ),
-        }),
-      );
+      await sns.send(publishAlertCommand(topicArn, alert));
     } catch (e) {
       throw new PublishError(`could not publish the audit findings of ${n.report.roleArn}`, { cause: e });
     }

@@ -6,7 +6,26 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PublishError, describeError } from '../core/errors';
 import type { AlertSender } from '../core/ports';
-import { renderSnsAlert } from '../core/render/alert';
+import { renderSnsAlert, type SnsAlert } from '../core/render/alert';
+
+/**
+ * Publishes a rendered alert (verdict or audit) with MessageStructure `json`; its attributes become string message
+ * attributes, for SNS filter policies.
+ */
+export function publishAlertCommand(topicArn: string, alert: SnsAlert): PublishCommand {
+  return new PublishCommand({
+    TopicArn: topicArn,
+    Subject: alert.subject,
+    Message: alert.message,
+    MessageStructure: 'json',
+    MessageAttributes: Object.fromEntries(
+      Object.entries(alert.attributes).map(([name, value]) => [
+        name,
+        { DataType: 'String', StringValue: value },
+      ]),
+    ),
+  });
+}
 
 export function createSnsAlertPublisher(client: SNSClient, topicArn: string): AlertSender {
   return {
@@ -14,20 +33,7 @@ export function createSnsAlertPublisher(client: SNSClient, topicArn: string): Al
       const alert = renderSnsAlert(verdict, publication);
       let messageId: string | undefined;
       try {
-        const out = await client.send(
-          new PublishCommand({
-            TopicArn: topicArn,
-            Subject: alert.subject,
-            Message: alert.message,
-            MessageStructure: 'json',
-            MessageAttributes: Object.fromEntries(
-              Object.entries(alert.attributes).map(([name, value]) => [
-                name,
-                { DataType: 'String', StringValue: value },
-              ]),
-            ),
-          }),
-        );
+        const out = await client.send(publishAlertCommand(topicArn, alert));
         messageId = out.MessageId;
       } catch (cause) {
         const detail = describeError(cause);

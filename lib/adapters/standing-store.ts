@@ -8,7 +8,9 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
+  type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 // `* as z`, not `{ z }`: esbuild can then leave zod's unused locales (~260 KiB) out of the Lambda bundle.
 import * as z from 'zod';
@@ -57,6 +59,39 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** The standing and version stored in an item (none yet: version 0); throws when the item cannot be read. */
+function parseStandingItem(
+  eventId: string,
+  item: Record<string, AttributeValue> | undefined,
+): VersionedStanding {
+  if (item === undefined) return { standing: null, version: 0 };
+  const version = Number(item.version?.N ?? 'NaN');
+  const parsed = StandingSchema.safeParse(JSON.parse(item.standing?.S ?? 'null'));
+  if (!Number.isInteger(version) || !parsed.success) {
+    // Never guess what responders were told: an unreadable standing stops the event (it is retried, then parked).
+    throw new PublishError(`standing of event ${eventId} is unreadable (version ${String(item.version?.N)})`);
+  }
+  return { standing: parsed.data, version };
+}
+
+/** The put succeeds only if the item is still at `expectedVersion` (0: not written yet). */
+function versionCondition(
+  expectedVersion: number,
+): Pick<
+  PutItemCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  return {
+    ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(id)' : '#version = :expected',
+    ...(expectedVersion === 0
+      ? {}
+      : {
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+        }),
+  };
+}
+
 export function createStandingStore(
   client: Pick<DynamoDBClient, 'send'>,
   tableName: string,
@@ -75,16 +110,7 @@ export function createStandingStore(
           cause,
         });
       }
-      if (item === undefined) return { standing: null, version: 0 };
-      const version = Number(item.version?.N ?? 'NaN');
-      const parsed = StandingSchema.safeParse(JSON.parse(item.standing?.S ?? 'null'));
-      if (!Number.isInteger(version) || !parsed.success) {
-        // Never guess what responders were told: an unreadable standing stops the event (it is retried, then parked).
-        throw new PublishError(
-          `standing of event ${eventId} is unreadable (version ${String(item.version?.N)})`,
-        );
-      }
-      return { standing: parsed.data, version };
+      return parseStandingItem(eventId, item);
     },
     async write(eventId, standing, expectedVersion) {
       const expiration = Math.floor(now().getTime() / 1000) + STANDING_TTL_SECONDS;
@@ -98,13 +124,7 @@ export function createStandingStore(
               version: { N: String(expectedVersion + 1) },
               expiration: { N: String(expiration) },
             },
-            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(id)' : '#version = :expected',
-            ...(expectedVersion === 0
-              ? {}
-              : {
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-                }),
+            ...versionCondition(expectedVersion),
           }),
         );
         return true;

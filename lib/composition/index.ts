@@ -34,7 +34,13 @@ export {
   tokenStateOf,
   withTokensNotSet,
 } from './self-check';
-export { createService, type Service, type ServiceClients, type ServiceDeps } from './service';
+export {
+  createService,
+  serviceEvaluator,
+  type Service,
+  type ServiceClients,
+  type ServiceDeps,
+} from './service';
 export { normalizePrefix, readServiceSettings, SERVICE_ENV, type ServiceSettings } from './settings';
 export {
   type AuditClients,

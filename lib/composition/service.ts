@@ -15,6 +15,8 @@ import { createServiceMetrics, type ServiceMetrics } from '../adapters/metrics';
 import type { SmokeLog } from '../adapters/s3-smoke-log';
 import { createSecretReader } from '../adapters/secrets';
 import type { Config } from '../core/config';
+import { createEvaluator, type Evaluator } from '../core/correlate';
+import type { GitLabDirectory } from '../core/gitlab-port';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { DecisionLog } from '../core/ports';
@@ -154,4 +156,18 @@ export function createService(deps: ServiceDeps): Service {
       return selfCheck;
     },
   };
+}
+
+/** A Lambda's evaluator: the service's config and clock, and the GitLab lookup budget of its settings. */
+export function serviceEvaluator(
+  deps: { readonly config: Config; readonly settings: ServiceSettings; readonly now?: () => Date },
+  gitlab: GitLabDirectory,
+): Evaluator {
+  return createEvaluator({
+    config: deps.config,
+    gitlab,
+    now: deps.now,
+    // All of one assumption's GitLab rounds together stay inside the budget (issue 8: provenance asks in rounds).
+    lookupBudgetMs: deps.settings.gitLabLookupBudgetMs,
+  });
 }

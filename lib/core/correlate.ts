@@ -19,7 +19,7 @@ import { CHECKS, SAFETY_NET } from './checks';
 import type { CheckContext, GitLabFacts } from './checks/check';
 import { budgetedPort } from './budgeted-port';
 import { emptyFacts, gatherFacts } from './facts';
-import { unavailableGitLabPort, type GitLabDirectory } from './gitlab-port';
+import { unavailableGitLabPort, type GitLabDirectory, type GitLabPort } from './gitlab-port';
 import { selectMintingPipeline } from './provenance/candidates';
 import { compilePolicy, type CompiledPolicy } from './policy';
 import { compileSessionNamePatterns, parseSessionName, type CompiledSessionPatterns } from './session-name';
@@ -169,6 +169,22 @@ function triageWith(policy: CompiledPolicy, a: RoleAssumption, now: () => Date):
   return null;
 }
 
+/** The issuer's GitLab client (or one that answers "unavailable"), within the lookup budget when one is set. */
+function lookupPortFor(deps: EvaluationDeps, trustedIssuer: string): GitLabPort {
+  const client =
+    deps.gitlab.forIssuer(trustedIssuer) ??
+    unavailableGitLabPort(`no GitLab client is configured for issuer ${trustedIssuer}`);
+  return deps.lookupBudgetMs === undefined
+    ? client
+    : budgetedPort(client, deps.lookupBudgetMs, deps.clock ?? Date.now);
+}
+
+/** Every check's findings; the safety net's when no check found anything. */
+function findingsFor(ctx: CheckContext): readonly Finding[] {
+  const findings: readonly Finding[] = CHECKS.flatMap((c) => c.evaluate(ctx));
+  return findings.length === 0 ? SAFETY_NET.evaluate(ctx) : findings;
+}
+
 /** Creates a reusable evaluator with compiled patterns (build once per run/Lambda init). */
 export function createEvaluator(deps: EvaluationDeps): Evaluator {
   const policy = compilePolicy(deps.config);
@@ -194,13 +210,7 @@ export function createEvaluator(deps: EvaluationDeps): Evaluator {
 
       let facts = emptyFacts(subject);
       if (correlated && subject && trustedIssuer !== null) {
-        const client =
-          deps.gitlab.forIssuer(trustedIssuer) ??
-          unavailableGitLabPort(`no GitLab client is configured for issuer ${trustedIssuer}`);
-        const port =
-          deps.lookupBudgetMs === undefined
-            ? client
-            : budgetedPort(client, deps.lookupBudgetMs, deps.clock ?? Date.now);
+        const port = lookupPortFor(deps, trustedIssuer);
         facts = await gatherFacts(port, deps.config, a, role, subject, session, now().getTime());
       }
 
@@ -216,8 +226,7 @@ export function createEvaluator(deps: EvaluationDeps): Evaluator {
         session,
         facts,
       };
-      let findings: readonly Finding[] = CHECKS.flatMap((c) => c.evaluate(ctx));
-      if (findings.length === 0) findings = SAFETY_NET.evaluate(ctx);
+      const findings = findingsFor(ctx);
 
       return makeVerdict(
         a,
