@@ -28,6 +28,17 @@ const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
 const EVENTS = 1_500;
 const MALFORMED = 60;
 const PIPELINES = { first: 70_000, count: 400 };
+/**
+ * Pipelines start a minute apart over the 400 minutes before the last 20 (main every two minutes, each running
+ * 95 s). With jobs that have no timeout (tokens live 5 minutes) a handful of main pipelines can have minted any one
+ * token, so each event's candidates (provenance lists whole five-minute windows) stay within the default budget of 10.
+ */
+const STAGGER_SECONDS = 60;
+const FIRST_PIPELINE_AT = Date.now() - 420 * 60_000;
+const pipelineStart = (id: number): Date =>
+  new Date(FIRST_PIPELINE_AT + (id - PIPELINES.first) * STAGGER_SECONDS * 1_000);
+/** The stand-in and the functions share this machine's clock: a small skew keeps neighbouring pipelines apart. */
+const PROVENANCE = { clockSkewSeconds: 5, maxTokenLifetimeSeconds: 300 };
 const FEED_CONCURRENCY = 16;
 const LAMBDA_CONCURRENCY = 6;
 /** The SNS outage ends once this many events went to the failure queue. */
@@ -38,10 +49,15 @@ const sns = snsFaults(random, 0.06);
 let service: ServiceHarness;
 
 beforeAll(async () => {
-  const createdAt = new Date(Date.now() - 3 * 3600_000).toISOString();
   service = await startService({
-    config: ({ apiUrl }) => scenarioConfig(apiUrl, { lookupTimeoutMs: 1_200, maxRetries: 2 }),
-    gitlab: scenarioGitLab(PIPELINES.first, PIPELINES.count, createdAt),
+    config: ({ apiUrl }) =>
+      scenarioConfig(apiUrl, { lookupTimeoutMs: 1_200, maxRetries: 2, provenance: PROVENANCE }),
+    gitlab: scenarioGitLab(
+      PIPELINES.first,
+      PIPELINES.count,
+      new Date(FIRST_PIPELINE_AT).toISOString(),
+      STAGGER_SECONDS,
+    ),
     concurrency: LAMBDA_CONCURRENCY,
     retryDelayMs: 150,
     snsFaults: (body) => sns.decide(body),
@@ -99,7 +115,7 @@ describe('fault soak', () => {
       tripleShare: 0.15,
       doubleShare: 0.05,
       malformed: MALFORMED,
-      now: new Date(),
+      pipelineStart,
     });
     service.cloudTrail.add(plan.history);
 

@@ -15,6 +15,9 @@ import type { ConsideredPipeline, Provenance } from './model';
 export function candidatesOf(p: Provenance): readonly ConsideredPipeline[] {
   const running = p.considered.filter((c) => c.relation?.kind === 'running');
   if (running.length > 0) return running;
+  // A pipeline whose jobs GitLab could not list may have been the one running: a pipeline whose token was merely
+  // still valid cannot stand in for it (that would turn "could not tell" into TOKEN_USED_AFTER_JOB).
+  if (p.considered.some((c) => c.jobs.status !== 'found')) return [];
   return p.considered.filter((c) => c.relation?.kind === 'token_alive');
 }
 

@@ -42,6 +42,28 @@ describe('selectMintingPipeline', () => {
     });
     expect(selectMintingPipeline(buildProvenance({ considered: [unread] })).kind).toBe('unknown');
   });
+
+  it('does not let a pipeline whose token was still valid stand in for one whose jobs could not be read', () => {
+    const unread = buildConsidered(buildPipeline(), [], {
+      named: true,
+      jobs: { status: 'unavailable', detail: 'GitLab answered 503' },
+      relation: null,
+    });
+    const finishedJob = buildJob({
+      id: 21,
+      pipelineId: 2,
+      status: 'success',
+      startedAt: '2025-04-16T03:10:00.000Z',
+      finishedAt: '2025-04-16T03:20:00.000Z',
+    });
+    const earlier = buildConsidered(buildPipeline({ id: 2 }), [finishedJob]);
+    expect(earlier.relation?.kind).toBe('token_alive');
+    expect(selectMintingPipeline(buildProvenance({ considered: [earlier] })).kind).toBe('established');
+    expect(selectMintingPipeline(buildProvenance({ considered: [unread, earlier] }))).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringContaining('503'),
+    });
+  });
 });
 
 describe('mintingJobs and namedJobMismatch', () => {

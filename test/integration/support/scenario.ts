@@ -22,6 +22,8 @@ export interface ScenarioOptions {
   readonly maxRetries?: number;
   /** Default: the product's default (60 s). */
   readonly functionTimeoutSeconds?: number;
+  /** Provenance's timing (clock skew, longest token lifetime); default: the product's defaults. */
+  readonly provenance?: { readonly clockSkewSeconds: number; readonly maxTokenLifetimeSeconds: number };
 }
 
 export function scenarioConfig(apiUrl: string, options: ScenarioOptions = {}): ConfigInput {
@@ -44,6 +46,7 @@ export function scenarioConfig(apiUrl: string, options: ScenarioOptions = {}): C
         severity: 'critical',
       },
     ],
+    ...(options.provenance === undefined ? {} : { provenance: options.provenance }),
     deployment: {
       ...(options.functionTimeoutSeconds === undefined
         ? {}
@@ -53,8 +56,17 @@ export function scenarioConfig(apiUrl: string, options: ScenarioOptions = {}): C
   };
 }
 
-/** Pipelines `first`..`first+count-1`, alternating main (good) and feature/* (unprotected), created at `createdAt`. */
-export function scenarioGitLab(first: number, count: number, createdAt: string): StandinData {
+/**
+ * Pipelines `first`..`first+count-1`, alternating main (good) and feature/* (unprotected), created at `createdAt`, or
+ * each `staggerSeconds` after the one before.
+ */
+export function scenarioGitLab(
+  first: number,
+  count: number,
+  createdAt: string,
+  staggerSeconds = 0,
+): StandinData {
+  const start = Date.parse(createdAt);
   return {
     projects: [{ id: PROJECT_ID, path_with_namespace: PROJECT_PATH, protected_branches: ['main'] }],
     pipelines: Array.from({ length: count }, (_, i) => ({
@@ -62,7 +74,7 @@ export function scenarioGitLab(first: number, count: number, createdAt: string):
       project_id: PROJECT_ID,
       ref: goodPipeline(first + i) ? 'main' : `feature/f-${first + i}`,
       source: 'push',
-      created_at: createdAt,
+      created_at: new Date(start + i * staggerSeconds * 1_000).toISOString(),
     })),
   };
 }

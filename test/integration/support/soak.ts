@@ -34,7 +34,11 @@ export interface PlanOptions {
   readonly doubleShare: number;
   /** Malformed deliveries: half with a broken EventBridge envelope, half with a broken CloudTrail record. */
   readonly malformed: number;
-  readonly now: Date;
+  /**
+   * When pipeline `id` was created: its one job runs from 2 s after that for 95 s (the stand-in's default), and a
+   * token can only have been minted by a job running at the event time (provenance), so each event falls inside it.
+   */
+  readonly pipelineStart: (id: number) => Date;
 }
 
 export interface Delivery {
@@ -67,13 +71,18 @@ export function buildPlan(random: () => number, o: PlanOptions): Plan {
   const slots: Array<{ at: number; delivery: Delivery }> = [];
   const records: WebIdentityRecordFixture[] = [];
   const history: unknown[] = [];
-  const eventTime = (): string =>
-    cloudTrailTime(new Date(o.now.getTime() - (20 + Math.floor(random() * 100)) * 60_000));
   const pipeline = (): number => o.pipelines.first + Math.floor(random() * o.pipelines.count);
+  // 10 to 80 s after the pipeline's creation: while its job runs.
+  const eventTime = (id: number): string =>
+    cloudTrailTime(new Date(o.pipelineStart(id).getTime() + (10 + Math.floor(random() * 70)) * 1_000));
+  const event = (eventId: string): WebIdentityRecordFixture => {
+    const id = pipeline();
+    return scenarioRecord(eventId, id, eventTime(id));
+  };
   let duplicates = 0;
   let triples = 0;
   for (let i = 0; i < o.events; i++) {
-    const record = scenarioRecord(uuid(random), pipeline(), eventTime());
+    const record = event(uuid(random));
     records.push(record);
     history.push(record);
     const at = random();
@@ -89,14 +98,12 @@ export function buildPlan(random: () => number, o: PlanOptions): Plan {
   }
   for (let i = 0; i < o.malformed; i++) {
     if (i % 2 === 0) {
-      const event = eventFor(scenarioRecord(uuid(random), pipeline(), eventTime()), uuid(random)) as Record<
-        string,
-        unknown
-      >;
-      delete event.detail;
-      slots.push({ at: random(), delivery: { eventId: null, malformed: true, event } });
+      const broken = eventFor(event(uuid(random)), uuid(random)) as Record<string, unknown>;
+      delete broken.detail;
+      slots.push({ at: random(), delivery: { eventId: null, malformed: true, event: broken } });
     } else {
-      const record = brokenRecord(random, eventTime(), pipeline());
+      const id = pipeline();
+      const record = brokenRecord(random, eventTime(id), id);
       history.push(record);
       slots.push({
         at: random(),
