@@ -23,13 +23,12 @@ import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapt
 import { installS3BucketFake, type S3BucketFake } from '../adapters/s3-bucket-fake';
 import { makeWebIdentityRecord } from '../support/fixtures';
 import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
+import { BAD_PIPELINE, GOOD_PIPELINE, goodAndBadPipelines } from '../support/function-gitlab';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:gitlab-oidc-watch-alerts';
 const BUCKET = 'gitlab-oidc-watch-decisions-123456789012';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gitlab-oidc-watch/gitlab.com-AbCdEf';
 const NOW = new Date('2025-04-16T13:00:00Z');
-const GOOD_PIPELINE = 1234567890;
-const BAD_PIPELINE = 1234567891;
 
 const JUDGED = '11111111-1111-4111-8111-111111111111';
 const MISSED_BAD = '22222222-2222-4222-8222-222222222222';
@@ -47,31 +46,7 @@ let metrics: Metrics;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  standin = await startGitLabStandin({
-    data: {
-      projects: [{ id: 4242, path_with_namespace: 'acme/deploy', protected_branches: ['main'] }],
-      pipelines: [
-        {
-          id: GOOD_PIPELINE,
-          project_id: 4242,
-          ref: 'main',
-          source: 'push',
-          status: 'running',
-          username: 'alice',
-          created_at: '2025-04-16T02:41:03.512+00:00',
-        },
-        {
-          id: BAD_PIPELINE,
-          project_id: 4242,
-          ref: 'feature/x',
-          source: 'push',
-          status: 'running',
-          username: 'mallory',
-          created_at: '2025-04-16T02:43:19.020+00:00',
-        },
-      ],
-    },
-  });
+  standin = await startGitLabStandin({ data: goodAndBadPipelines() });
 });
 
 afterAll(async () => {

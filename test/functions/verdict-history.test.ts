@@ -25,13 +25,12 @@ import { installIdempotencyTableFake, type IdempotencyTableFake } from '../adapt
 import { installS3BucketFake, type S3BucketFake } from '../adapters/s3-bucket-fake';
 import { makeEventBridgeEvent, makeWebIdentityRecord } from '../support/fixtures';
 import { startGitLabStandin, type GitLabStandin } from '../../tools/gitlab-standin';
+import { BAD_PIPELINE, GOOD_PIPELINE, goodAndBadPipelines } from '../support/function-gitlab';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:gitlab-oidc-watch-alerts';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gitlab-oidc-watch/gitlab.com-AbCdEf';
 const EVENT_ID = '3f1d2c4e-8a7b-4c21-9e5f-0a1b2c3d4e5f';
 const EVENT_DAY_PREFIX = 'decisions/dt=2025-04-16/';
-const GOOD_PIPELINE = 1234567890;
-const BAD_PIPELINE = 1234567891;
 const NOW = new Date('2025-04-16T13:00:00Z');
 
 const sns = mockClient(SNSClient);
@@ -46,31 +45,7 @@ let published: number;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  standin = await startGitLabStandin({
-    data: {
-      projects: [{ id: 4242, path_with_namespace: 'acme/deploy', protected_branches: ['main'] }],
-      pipelines: [
-        {
-          id: GOOD_PIPELINE,
-          project_id: 4242,
-          ref: 'main',
-          source: 'push',
-          status: 'running',
-          username: 'alice',
-          created_at: '2025-04-16T02:41:03.512+00:00',
-        },
-        {
-          id: BAD_PIPELINE,
-          project_id: 4242,
-          ref: 'feature/x',
-          source: 'push',
-          status: 'running',
-          username: 'mallory',
-          created_at: '2025-04-16T02:43:19.020+00:00',
-        },
-      ],
-    },
-  });
+  standin = await startGitLabStandin({ data: goodAndBadPipelines() });
 });
 
 afterAll(async () => {
